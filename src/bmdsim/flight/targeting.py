@@ -1,0 +1,431 @@
+"""Targeting: the steering that lands each trajectory on its aim point, on the full model.
+
+Profiles
+--------
+``minimum-energy``
+    Ballistic missiles: the burnout flight-path angle is the Kepler minimum-energy angle for the range angle
+    from the burnout point to the aim point (:func:`bmdsim.flight.kepler.minimum_energy_gamma`), and thrust
+    is cut off once the speed suffices. Near the optimum the required speed is flat in the angle (first
+    derivative zero), so the few-tenths-of-a-degree shift of the true optimum that drag, J2 and rotation
+    cause changes the burnout speed by a negligible amount. Rockets and shells: the low-angle (direct fire)
+    solution.
+``lofted`` / ``depressed``
+    With ``burnout_angle_rad`` given: that burnout flight-path angle, thrust cut off to reach the aim
+    point. Without it: the full burn, on the high (lofted) or low (depressed) branch of range versus
+    pitch. Rockets and shells: the high or low launcher-elevation solution.
+``apogee_m`` (any profile)
+    The trajectory with that apogee height, thrust cut off to reach the aim point.
+
+Method
+------
+Newton's method on the miss (along and across the launch-to-aim geodesic, plus the profile's constraint)
+with a finite-difference Jacobian. Every Newton iteration propagates all rows and their perturbations in
+one batched call, so the cost grows little with the number of threats. The initial guess comes from a scan
+of the control on the full model. Rows that cannot reach their aim point are flagged, never silently
+left short.
+
+All flight-path angles are inertial and measured from the plane perpendicular to the geocentric radius
+(the Kepler convention); burnout speed is inertial.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from bmdsim.earth.frames import ecef_to_geodetic, geodetic_to_ecef
+from bmdsim.earth.geodesy import surface_distance, surface_inverse
+from bmdsim.earth.model import EarthModel
+from bmdsim.flight import kepler
+from bmdsim.flight.plan import FlightPlan, plan_impulsive, plan_powered
+from bmdsim.flight.propagator import Tolerances, Trajectories, propagate
+from bmdsim.flight.vehicles import Vehicle
+
+F64 = NDArray[np.float64]
+Profile = Literal["minimum-energy", "lofted", "depressed"]
+PROFILES: tuple[str, ...] = ("minimum-energy", "lofted", "depressed")
+
+MISS_GOAL_M = 1000.0
+"""Largest acceptable miss up to 3,000 km ground range [m]."""
+MISS_GOAL_FRACTION = 5e-4
+"""Largest acceptable miss beyond 3,000 km, as a fraction of ground range (0.05%)."""
+
+
+class UnreachableTargetError(ValueError):
+    """An aim point the vehicle cannot reach with the requested profile."""
+
+
+def miss_tolerance_m(ground_range_m: ArrayLike) -> F64:
+    """The acceptance limit of a targeting solution: 1 km to 3,000 km range, 0.05% of range beyond."""
+    return np.maximum(MISS_GOAL_M, MISS_GOAL_FRACTION * np.asarray(ground_range_m, dtype=float))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TargetingSolution:
+    """Steering found for ``n`` trajectories and the resulting flights (events only).
+
+    Attributes
+    ----------
+    plan : FlightPlan
+        The plan that flies the solution; re-propagate it with an output grid for time histories.
+    trajectories : Trajectories
+        Its propagation, events only.
+    azimuth_rad, control, cutoff_s : ndarray, shape (n,)
+        Launch azimuth; pitch-program end angle (ballistic), launcher elevation (rocket, shell) or burnout
+        speed in m/s (impulsive); thrust cut-off time [s] (inf for a full burn).
+    miss_m, ground_range_m : ndarray, shape (n,)
+        Distance from impact to aim point, and from launch (or burnout) point to impact, along the surface.
+    burnout_speed_mps, burnout_gamma_rad : ndarray, shape (n,)
+        Inertial speed and flight-path angle at burnout.
+    is_reachable : ndarray of bool, shape (n,)
+        Miss within :func:`miss_tolerance_m`.
+    """
+
+    plan: FlightPlan
+    trajectories: Trajectories
+    azimuth_rad: F64
+    control: F64
+    cutoff_s: F64
+    miss_m: F64
+    ground_range_m: F64
+    burnout_speed_mps: F64
+    burnout_gamma_rad: F64
+    is_reachable: NDArray[np.bool_]
+
+
+def burnout_kepler_state(tr: Trajectories, earth: EarthModel) -> tuple[F64, F64, F64]:
+    """Inertial speed [m/s], flight-path angle [rad] and geocentric radius [m] at burnout, shape (n,)."""
+    r = tr.r_burnout_ecef_m
+    omega = np.array([0.0, 0.0, earth.omega_rad_s])
+    v_inertial = tr.v_burnout_ecef_mps + np.cross(omega, r)
+    rn = np.linalg.norm(r, axis=1)
+    speed = np.linalg.norm(v_inertial, axis=1)
+    gamma = np.arcsin(np.clip(np.einsum("ij,ij->i", r, v_inertial) / (rn * speed), -1.0, 1.0))
+    return speed, gamma, rn
+
+
+@dataclass(frozen=True, slots=True)
+class _Geometry:
+    lat: F64
+    lon: F64
+    alt: F64
+    aim_lat: F64
+    aim_lon: F64
+    range_m: F64
+    az_m: F64
+    earth: EarthModel
+
+    def miss_components(self, tr: Trajectories) -> tuple[F64, F64]:
+        """Along-track (range error) and cross-track miss [m] of impacts relative to the aim point."""
+        lat_i, lon_i, _ = ecef_to_geodetic(tr.r_impact_ecef_m, self.earth.ellipsoid)
+        rng, az, _ = surface_inverse(self.lat, self.lon, lat_i, lon_i, self.earth.ellipsoid)
+        d_az = (az - self.az_m + np.pi) % (2 * np.pi) - np.pi
+        along = np.where(tr.is_impacted, rng * np.cos(d_az) - self.range_m, -self.range_m)
+        cross = np.where(tr.is_impacted, rng * np.sin(d_az), 0.0)
+        return along, cross
+
+
+def _geometry(lat_rad: ArrayLike, lon_rad: ArrayLike, alt_m: ArrayLike, aim_lat_rad: ArrayLike,
+              aim_lon_rad: ArrayLike, earth: EarthModel) -> _Geometry:
+    lat, lon, alt, alat, alon = (np.atleast_1d(np.asarray(x, dtype=float)) for x in np.broadcast_arrays(
+        lat_rad, lon_rad, alt_m, aim_lat_rad, aim_lon_rad))
+    rng, az, _ = surface_inverse(lat, lon, alat, alon, earth.ellipsoid)
+    return _Geometry(lat, lon, alt, alat, alon, rng, az, earth)
+
+
+def _newton(residual: Callable[[F64, NDArray[np.intp]], F64], x0: F64, dx: F64, lo: F64, hi: F64,
+            tol: F64, max_step: F64, max_iter: int = 12) -> tuple[F64, F64]:
+    """Per-row damped Newton with a forward-difference Jacobian.
+
+    ``residual(x, rows)`` evaluates residuals (m, k) for controls ``x`` (m, k) of the given rows, in one
+    batch. Returns the controls and their residuals (n, k).
+    """
+    n, k = x0.shape
+    x = x0.copy()
+    res = np.full((n, k), np.inf)
+    active = np.arange(n)
+    for _ in range(max_iter + 1):
+        xs = np.concatenate([x[active]] + [x[active] + dx[j] * np.eye(k)[j] for j in range(k)])
+        rows = np.tile(active, k + 1)
+        rall = residual(xs, rows).reshape(k + 1, active.size, k)
+        r0 = rall[0]
+        res[active] = r0
+        done = np.all(np.abs(r0) <= tol, axis=1)
+        active, r0, rall = active[~done], r0[~done], rall[:, ~done]
+        if active.size == 0:
+            break
+        jac = np.stack([(rall[j + 1] - r0) / dx[j] for j in range(k)], axis=-1)  # (m, k_res, k_x)
+        try:
+            step = -np.linalg.solve(jac, r0[..., None])[..., 0]
+        except np.linalg.LinAlgError:
+            step = -np.linalg.lstsq(jac.reshape(-1, k), r0.reshape(-1), rcond=None)[0].reshape(-1, k)
+        step = np.where(np.isfinite(step), step, 0.0)
+        shrink = np.max(np.abs(step) / max_step, axis=1, initial=1.0)
+        x[active] = np.clip(x[active] + step / shrink[:, None], lo[active], hi[active])
+    return x, res
+
+
+def _impact_metrics(geo: _Geometry, tr: Trajectories, r0_ecef_m: F64) -> tuple[F64, F64]:
+    """Miss [m] and ground range from the start point [m] of the impacts."""
+    ell = geo.earth.ellipsoid
+    lat_i, lon_i, _ = ecef_to_geodetic(tr.r_impact_ecef_m, ell)
+    lat0, lon0, _ = ecef_to_geodetic(r0_ecef_m, ell)
+    miss = np.where(tr.is_impacted, surface_distance(lat_i, lon_i, geo.aim_lat, geo.aim_lon, ell), np.inf)
+    ground = np.where(tr.is_impacted, surface_distance(lat0, lon0, lat_i, lon_i, ell), np.nan)
+    return miss, ground
+
+
+def _solution(geo: _Geometry, plan: FlightPlan, az: F64, control: F64, cutoff: F64,
+              tol: Tolerances | None) -> TargetingSolution:
+    tr = propagate(plan, geo.earth, output_step_s=None, tolerances=tol)
+    miss, ground = _impact_metrics(geo, tr, plan.r0_ecef_m)
+    speed, gamma, _ = burnout_kepler_state(tr, geo.earth)
+    return TargetingSolution(plan=plan, trajectories=tr, azimuth_rad=az, control=control, cutoff_s=cutoff,
+                             miss_m=miss, ground_range_m=ground, burnout_speed_mps=speed,
+                             burnout_gamma_rad=gamma, is_reachable=miss <= miss_tolerance_m(geo.range_m))
+
+
+def target_impulsive(lat_rad: ArrayLike, lon_rad: ArrayLike, aim_lat_rad: ArrayLike, aim_lon_rad: ArrayLike,
+                     *, profile: Profile = "minimum-energy", burnout_angle_rad: float | None = None,
+                     burnout_alt_m: float = 0.0, earth: EarthModel | None = None, mass_kg: float = 1000.0,
+                     cda_m2: float = 0.0, tolerances: Tolerances | None = None) -> TargetingSolution:
+    """Burnout velocity at the launch point (at ``burnout_alt_m``) that lands on the aim point.
+
+    The flight-path angle is the Kepler minimum-energy angle for ``minimum-energy`` (for the range angle on
+    the 6371-km-equivalent local radii), or ``burnout_angle_rad`` (required for lofted and depressed);
+    Newton then finds the inertial speed and azimuth.
+    """
+    earth = earth or EarthModel()
+    if profile not in PROFILES:
+        raise ValueError(f"profile must be one of {', '.join(PROFILES)}, got {profile!r}")
+    if profile != "minimum-energy" and burnout_angle_rad is None:
+        raise ValueError(f"burnout_angle_rad is required for an impulsive {profile} trajectory")
+    geo = _geometry(lat_rad, lon_rad, burnout_alt_m, aim_lat_rad, aim_lon_rad, earth)
+    n = geo.lat.size
+    r_bo = np.linalg.norm(geodetic_to_ecef(geo.lat, geo.lon, geo.alt, earth.ellipsoid), axis=1)
+    r_aim = np.linalg.norm(geodetic_to_ecef(geo.aim_lat, geo.aim_lon, 0.0, earth.ellipsoid), axis=1)
+    psi = geo.range_m / (0.5 * (r_bo - geo.alt + r_aim))
+    if burnout_angle_rad is None:
+        gamma = kepler.minimum_energy_gamma(psi, r_bo, r_aim)
+    else:
+        gamma = np.full(n, float(burnout_angle_rad))
+    v_guess = kepler.speed_for_range(psi, gamma, r_bo, r_aim)
+    if np.any(~np.isfinite(v_guess)):
+        raise UnreachableTargetError("aim point out of reach at that burnout angle")
+
+    def residual(x: F64, rows: NDArray[np.intp]) -> F64:
+        plan = plan_impulsive(geo.lat[rows], geo.lon[rows], geo.alt[rows], x[:, 0], gamma[rows], x[:, 1],
+                              mass_kg=mass_kg, cda_m2=cda_m2, earth=earth)
+        tr = propagate(plan, earth, output_step_s=None, tolerances=tolerances)
+        sub = _Geometry(geo.lat[rows], geo.lon[rows], geo.alt[rows], geo.aim_lat[rows], geo.aim_lon[rows],
+                        geo.range_m[rows], geo.az_m[rows], earth)
+        along, cross = sub.miss_components(tr)
+        return np.stack([along, cross], axis=1)
+
+    x0 = np.stack([geo.az_m, v_guess], axis=1)
+    x, _ = _newton(residual, x0, dx=np.array([1e-6, 0.01]), lo=np.tile([-np.inf, 1.0], (n, 1)),
+                   hi=np.tile([np.inf, 11_000.0], (n, 1)), tol=np.array([0.1, 0.1]),
+                   max_step=np.array([0.05, 500.0]))
+    plan = plan_impulsive(geo.lat, geo.lon, geo.alt, x[:, 0], gamma, x[:, 1], mass_kg=mass_kg, cda_m2=cda_m2,
+                          earth=earth)
+    return _solution(geo, plan, x[:, 0], x[:, 1], np.zeros(n), tolerances)
+
+
+def _control_bounds(vehicle: Vehicle) -> tuple[float, float]:
+    """Range of the range-control angle: pitch-program end angle, or launcher elevation [rad]."""
+    if vehicle.kind == "ballistic":
+        return np.radians(1.0), np.radians(89.0)
+    return np.radians(1.0), np.radians(vehicle.max_elevation_deg)
+
+
+def _full_burn_ranges(vehicle: Vehicle, geo: _Geometry, control: F64, rows: NDArray[np.intp],
+                      az: F64 | None = None, tol: Tolerances | None = None) -> tuple[F64, Trajectories]:
+    """Range along the launch-to-aim direction of full-burn flights with the given controls (m,)."""
+    az = geo.az_m[rows] if az is None else az
+    plan = plan_powered(vehicle, geo.lat[rows], geo.lon[rows], geo.alt[rows], az, control,
+                        earth=geo.earth)
+    tr = propagate(plan, geo.earth, output_step_s=None, tolerances=tol)
+    sub = _subset(geo, rows)
+    along, _ = sub.miss_components(tr)
+    return along + sub.range_m, tr
+
+
+def _subset(geo: _Geometry, rows: NDArray[np.intp]) -> _Geometry:
+    return _Geometry(geo.lat[rows], geo.lon[rows], geo.alt[rows], geo.aim_lat[rows], geo.aim_lon[rows],
+                     geo.range_m[rows], geo.az_m[rows], geo.earth)
+
+
+def _scan_maximum(vehicle: Vehicle, geo: _Geometry, n_scan: int = 24, n_golden: int = 18,
+                  tol: Tolerances | None = None) -> tuple[F64, F64, F64, F64]:
+    """Full-burn range versus control angle for each row: a scan, then golden-section on the peak.
+
+    Returns the scanned controls (n_scan,), ranges (n, n_scan), and per row the best control and range.
+    """
+    n = geo.lat.size
+    lo, hi = _control_bounds(vehicle)
+    grid = np.linspace(lo, hi, n_scan)
+    rows = np.repeat(np.arange(n), n_scan)
+    ranges, _ = _full_burn_ranges(vehicle, geo, np.tile(grid, n), rows, tol=tol)
+    ranges = ranges.reshape(n, n_scan)
+    best = np.argmax(np.where(np.isfinite(ranges), ranges, -np.inf), axis=1)
+    a = grid[np.maximum(best - 1, 0)]
+    b = grid[np.minimum(best + 1, n_scan - 1)]
+    g = (np.sqrt(5.0) - 1.0) / 2.0
+    all_rows = np.arange(n)
+    for _ in range(n_golden):
+        c1 = b - g * (b - a)
+        c2 = a + g * (b - a)
+        f, _ = _full_burn_ranges(vehicle, geo, np.concatenate([c1, c2]), np.concatenate([all_rows, all_rows]),
+                                 tol=tol)
+        left = f[:n] >= f[n:]
+        b = np.where(left, c2, b)
+        a = np.where(left, a, c1)
+    x_best = 0.5 * (a + b)
+    r_best, _ = _full_burn_ranges(vehicle, geo, x_best, all_rows, tol=tol)
+    return grid, ranges, x_best, r_best
+
+
+def maximum_range(vehicle: Vehicle, lat_rad: ArrayLike, lon_rad: ArrayLike, azimuth_rad: ArrayLike,
+                  *, alt_m: ArrayLike = 0.0, earth: EarthModel | None = None,
+                  tolerances: Tolerances | None = None) -> tuple[F64, F64]:
+    """Longest ground range of a full burn fired on the given azimuth, over the range-control angle.
+
+    Returns ``(range_m, control_rad)``: the range along the surface from the launch point, and the
+    pitch-program end angle (ballistic) or launcher elevation (rocket, shell) that gives it.
+    """
+    earth = earth or EarthModel()
+    lat, lon, az, alt = (np.atleast_1d(np.asarray(x, dtype=float)) for x in np.broadcast_arrays(
+        lat_rad, lon_rad, azimuth_rad, alt_m))
+    # a far aim point on the azimuth defines the direction of the along-track range
+    from bmdsim.earth.geodesy import surface_forward
+    alat, alon = surface_forward(lat, lon, az, 1000.0, earth.ellipsoid)
+    geo = _geometry(lat, lon, alt, alat, alon, earth)
+    _, _, x_best, r_best = _scan_maximum(vehicle, geo, tol=tolerances)
+    return r_best, x_best
+
+
+def target_missile(vehicle: Vehicle, lat_rad: ArrayLike, lon_rad: ArrayLike, aim_lat_rad: ArrayLike,
+                   aim_lon_rad: ArrayLike, *, profile: Profile = "minimum-energy",
+                   burnout_angle_rad: float | None = None, apogee_m: float | None = None,
+                   alt_m: ArrayLike = 0.0, earth: EarthModel | None = None,
+                   tolerances: Tolerances | None = None) -> TargetingSolution:
+    """Steering of a vehicle from launch points to aim points on the full model (see module notes).
+
+    Raises
+    ------
+    UnreachableTargetError
+        If any aim point lies beyond the vehicle's reach with the requested profile.
+    ValueError
+        For an unknown profile or a profile the vehicle cannot fly.
+    """
+    earth = earth or EarthModel()
+    if profile not in PROFILES:
+        raise ValueError(f"profile must be one of {', '.join(PROFILES)}, got {profile!r}")
+    if vehicle.kind != "ballistic" and (burnout_angle_rad is not None or apogee_m is not None):
+        raise ValueError(f"{vehicle.name} is an unguided {vehicle.kind}: it flies a full burn, so a burnout "
+                         "angle or apogee cannot be chosen; use --profile lofted or depressed")
+    geo = _geometry(lat_rad, lon_rad, alt_m, aim_lat_rad, aim_lon_rad, earth)
+    grid, ranges, x_best, r_best = _scan_maximum(vehicle, geo, tol=tolerances)
+    short = geo.range_m > r_best
+    if short.any():
+        i = int(np.argmax(short))
+        raise UnreachableTargetError(
+            f"aim point out of reach: {geo.range_m[i] / 1e3:,.0f} km from the launch point, beyond the "
+            f"{vehicle.name} maximum of {r_best[i] / 1e3:,.0f} km on this azimuth")
+    full_burn = vehicle.kind != "ballistic" or (
+        profile != "minimum-energy" and burnout_angle_rad is None and apogee_m is None)
+    if full_burn:
+        return _target_full_burn(vehicle, geo, profile, grid, ranges, x_best, tolerances)
+    return _target_cutoff(vehicle, geo, profile, burnout_angle_rad, apogee_m, x_best, tolerances)
+
+
+def _target_full_burn(vehicle: Vehicle, geo: _Geometry, profile: Profile, grid: F64, ranges: F64,
+                      x_best: F64, tol: Tolerances | None) -> TargetingSolution:
+    n = geo.lat.size
+    lo, hi = _control_bounds(vehicle)
+    high = profile == "lofted"
+    x0 = np.empty(n)
+    for i in range(n):
+        side = grid > x_best[i] if high else grid < x_best[i]
+        g, r = grid[side], ranges[i, side]
+        ok = np.isfinite(r)
+        g, r = g[ok], r[ok]
+        order = np.argsort(r)
+        x0[i] = np.interp(geo.range_m[i], r[order], g[order]) if g.size else x_best[i]
+    bound_lo = np.where(high, x_best, lo)
+    bound_hi = np.where(high, hi, x_best)
+
+    def residual(x: F64, rows: NDArray[np.intp]) -> F64:
+        plan = plan_powered(vehicle, geo.lat[rows], geo.lon[rows], geo.alt[rows], x[:, 0], x[:, 1],
+                            earth=geo.earth)
+        tr = propagate(plan, geo.earth, output_step_s=None, tolerances=tol)
+        along, cross = _subset(geo, rows).miss_components(tr)
+        return np.stack([along, cross], axis=1)
+
+    x, _ = _newton(residual, np.stack([geo.az_m, x0], axis=1), dx=np.array([1e-6, 1e-5]),
+                   lo=np.stack([np.full(n, -np.inf), bound_lo], axis=1),
+                   hi=np.stack([np.full(n, np.inf), bound_hi], axis=1), tol=np.array([0.5, 0.5]),
+                   max_step=np.array([0.05, 0.05]), max_iter=15)
+    plan = plan_powered(vehicle, geo.lat, geo.lon, geo.alt, x[:, 0], x[:, 1], earth=geo.earth)
+    return _solution(geo, plan, x[:, 0], x[:, 1], np.full(n, np.inf), tol)
+
+
+def _target_cutoff(vehicle: Vehicle, geo: _Geometry, profile: Profile, burnout_angle_rad: float | None,
+                   apogee_m: float | None, x_best: F64, tol: Tolerances | None) -> TargetingSolution:
+    n = geo.lat.size
+    earth = geo.earth
+    t_burn = vehicle.burn_time_s
+    t_min = vehicle.vertical_rise_s + 1.0
+    r_aim = np.linalg.norm(geodetic_to_ecef(geo.aim_lat, geo.aim_lon, 0.0, earth.ellipsoid), axis=1)
+    r_aim_ecef = geodetic_to_ecef(geo.aim_lat, geo.aim_lon, 0.0, earth.ellipsoid)
+
+    def constraint(tr: Trajectories, rows: NDArray[np.intp]) -> F64:
+        if apogee_m is not None:
+            return (tr.apogee_alt_m - apogee_m) / 1e3  # km, so that tolerances read alike
+        _, gamma, r_bo = burnout_kepler_state(tr, earth)
+        if burnout_angle_rad is not None:
+            target = np.full(rows.size, burnout_angle_rad)
+        else:
+            cosang = np.einsum("ij,ij->i", tr.r_burnout_ecef_m, r_aim_ecef[rows]) / (
+                r_bo * r_aim[rows])
+            psi = np.arccos(np.clip(cosang, -1.0, 1.0))
+            target = kepler.minimum_energy_gamma(psi, r_bo, r_aim[rows])
+        return np.degrees(gamma - target)
+
+    def residual(x: F64, rows: NDArray[np.intp]) -> F64:
+        plan = plan_powered(vehicle, geo.lat[rows], geo.lon[rows], geo.alt[rows], x[:, 0], x[:, 1],
+                            cutoff_s=x[:, 2], earth=earth)
+        tr = propagate(plan, earth, output_step_s=None, tolerances=tol)
+        along, cross = _subset(geo, rows).miss_components(tr)
+        return np.stack([along, cross, constraint(tr, rows)], axis=1)
+
+    # Initial guess: pitch end near the wanted burnout angle, cut-off from a scan along the burn.
+    psi0 = geo.range_m / r_aim
+    gamma0 = (np.full(n, burnout_angle_rad) if burnout_angle_rad is not None
+              else kepler.minimum_energy_gamma(psi0, r_aim, r_aim))
+    pitch0 = np.clip(gamma0, *_control_bounds(vehicle))
+    cut_grid = np.linspace(t_min + 0.3 * (t_burn - t_min), t_burn, 10)
+    rows = np.repeat(np.arange(n), cut_grid.size)
+    plan = plan_powered(vehicle, geo.lat[rows], geo.lon[rows], geo.alt[rows], geo.az_m[rows], pitch0[rows],
+                        cutoff_s=np.tile(cut_grid, n), earth=earth)
+    along, _ = _subset(geo, rows).miss_components(propagate(plan, earth, output_step_s=None, tolerances=tol))
+    along = along.reshape(n, cut_grid.size)
+    cut0 = np.array([np.interp(0.0, np.maximum.accumulate(along[i]), cut_grid) for i in range(n)])
+    lo_b = np.tile([-np.inf, np.radians(1.0), t_min], (n, 1))
+    hi_b = np.tile([np.inf, np.radians(89.0), t_burn], (n, 1))
+    x, res = _newton(residual, np.stack([geo.az_m, pitch0, cut0], axis=1), dx=np.array([1e-6, 1e-5, 1e-3]),
+                     lo=lo_b, hi=hi_b, tol=np.array([0.5, 0.5, 1e-3]), max_step=np.array([0.05, 0.1, 20.0]),
+                     max_iter=20)
+    plan = plan_powered(vehicle, geo.lat, geo.lon, geo.alt, x[:, 0], x[:, 1], cutoff_s=x[:, 2], earth=earth)
+    sol = _solution(geo, plan, x[:, 0], x[:, 1], x[:, 2], tol)
+    if not sol.is_reachable.all() or np.any(np.abs(res[:, 2]) > 0.05):
+        bad = int(np.argmax(~sol.is_reachable | (np.abs(res[:, 2]) > 0.05)))
+        what = "apogee" if apogee_m is not None else "burnout angle"
+        raise UnreachableTargetError(
+            f"aim point out of reach for {vehicle.name} with that {what}: best miss "
+            f"{sol.miss_m[bad] / 1e3:,.1f} km at {geo.range_m[bad] / 1e3:,.0f} km")
+    return sol
