@@ -11,7 +11,7 @@ Between accepted steps the state is interpolated with the quintic Hermite polyno
 velocity and acceleration at both ends (the accelerations are the FSAL stages, so this costs no extra
 force evaluation); its position error is O(h^6), well below the integration error. Output on a common time
 grid, ground impact (geodetic height 0, found by bisection on that interpolant to 1e-6 of a step) and
-apogee (radial velocity zero) all use it.
+apogee (geodetic height rate zero) all use it.
 
 References
 ----------
@@ -188,6 +188,14 @@ class _Grid:
         self.buf[rr[valid], ks[valid]] = ys[valid]
 
 
+def _height_rate(y: F64, ell) -> F64:
+    """Rate of change of geodetic height [m/s], shape (m,): the velocity along the ellipsoid normal."""
+    lat, lon, _ = ecef_to_geodetic(y[:, :3], ell)
+    cl = np.cos(lat)
+    normal = np.stack([cl * np.cos(lon), cl * np.sin(lon), np.sin(lat)], axis=-1)
+    return np.einsum("ij,ij->i", normal, y[:, 3:])
+
+
 def _bisect(fun, lo: F64, hi: F64, iterations: int = 40) -> F64:
     """Vectorized bisection for sign changes ``fun(lo) >= 0 > fun(hi)`` on [lo, hi]; returns the root."""
     for _ in range(iterations):
@@ -286,10 +294,8 @@ def propagate(plan: FlightPlan, earth: EarthModel | None = None, *, output_step_
         def interp(s, y0a=y0a, y1a=y1a, ha=ha, a0=a0, a1=a1):
             return _hermite(s, ha, y0a, y1a, a0, a1)
 
-        # --- apogee: radial speed changes sign in this step ---
-        rv0 = np.einsum("ij,ij->i", y0a[:, :3], y0a[:, 3:])
-        rv1 = np.einsum("ij,ij->i", y1a[:, :3], y1a[:, 3:])
-        peak = (rv0 > 0) & (rv1 <= 0)
+        # --- apogee: the rate of change of geodetic height changes sign in this step ---
+        peak = (_height_rate(y0a, ell) > 0) & (_height_rate(y1a, ell) <= 0)
         # --- impact: geodetic height below zero at the end of the step ---
         alt1 = ecef_to_geodetic(y1a[:, :3], ell)[2]
         hit = (alt1 < 0.0) & (tau0a + ha > 1e-3)
@@ -307,10 +313,9 @@ def propagate(plan: FlightPlan, earth: EarthModel | None = None, *, output_step_
             is_impacted[rows] = True
             done[rows] = True
         if peak.any():
-            def radial_speed(s, sel=peak):
-                ys = _hermite(s, ha[sel], y0a[sel], y1a[sel], a0[sel], a1[sel])
-                return np.einsum("ij,ij->i", ys[:, :3], ys[:, 3:])
-            s_pk = _bisect(radial_speed, np.zeros(peak.sum()), s_end[peak])
+            def height_rate(s, sel=peak):
+                return _height_rate(_hermite(s, ha[sel], y0a[sel], y1a[sel], a0[sel], a1[sel]), ell)
+            s_pk = _bisect(height_rate, np.zeros(peak.sum()), s_end[peak])
             ys = _hermite(s_pk, ha[peak], y0a[peak], y1a[peak], a0[peak], a1[peak])
             alt_pk = ecef_to_geodetic(ys[:, :3], ell)[2]
             rows = a[peak]
