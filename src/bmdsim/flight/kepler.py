@@ -31,7 +31,8 @@ References
 .. [BMW71] R. R. Bate, D. D. Mueller, J. E. White, *Fundamentals of Astrodynamics*, Dover (1971), ch. 6
    "Ballistic missile trajectories", sec. 6.2 (eqs. 6.2-1 to 6.2-22), and ch. 4, sec. 4.2 (Kepler's equation).
 .. [Battin99] R. H. Battin, *An Introduction to the Mathematics and Methods of Astrodynamics*, rev. ed.,
-   AIAA (1999), sec. 6.4 (minimum-energy orbit between two points, ``a_min = (r1 + r2 + c) / 4``).
+   AIAA (1999), ch. 7, the two-body boundary-value (Lambert) problem: minimum-energy orbit between two
+   points, ``a_min = s / 2 = (r1 + r2 + c) / 4``, and Lagrange's time-of-flight equation.
 """
 
 from __future__ import annotations
@@ -126,7 +127,7 @@ def _radial_speed_sq_at_impact(q: F64, sg: F64, cg: F64, dk: F64) -> F64:
 def _descending_range(q: F64, sg: F64, cg: F64, dk: F64, w: F64) -> F64:
     """Central angle from burnout to the descending crossing of ``r_impact``.
 
-    With true anomaly ``nu``: ``e cos nu_bo = Q cos²γ - 1``, ``e sin nu_bo = Q sinγ cosγ`` ([BMW71] 6.2-5/6);
+    With true anomaly ``nu``: ``e cos nu_bo = Q cos²γ - 1``, ``e sin nu_bo = Q sinγ cosγ`` (conic, 6.2-5);
     at impact ``e cos nu_0 = Q k cos²γ - 1`` and ``e sin nu_0 = cosγ sqrt(Q W) >= 0`` (the root of
     ``e² - (e cos nu_0)²``, expanded so it does not cancel), and the descending crossing is at ``2π - nu_0``.
     Hence ``psi = (π - nu_bo) + (π - nu_0)``, each term an atan2 that stays accurate for short ranges.
@@ -336,8 +337,12 @@ def _minimum_energy_conic(psi: F64, r1: F64, r2: F64, mu: F64) -> tuple[F64, F64
     # Chord between the burnout and impact points, c² = r1² + r2² - 2 r1 r2 cos psi, written without
     # cancellation for short ranges.
     chord = np.sqrt((r1 - r2) ** 2 + 4.0 * r1 * r2 * s_half * s_half)
-    a_min = 0.25 * (r1 + r2 + chord)  # [Battin99] sec. 6.4: a_min = s / 2, s = semi-perimeter
-    v = np.sqrt(mu * (2.0 / r1 - 1.0 / a_min))  # vis-viva ([BMW71] eq. 1.4-2)
+    # [Battin99] ch. 7: a_min = s / 2 = (r1 + r2 + c) / 4. Vis-viva (energy integral) then gives
+    # Q = 2 - r1 / a_min = 2 (c - (r1 - r2)) / (r1 + r2 + c); c - (r1 - r2) is formed without cancellation
+    # (for r1 > r2 via (c² - (r1 - r2)²) / (c + r1 - r2)), which matters for short drops from altitude.
+    dr = r1 - r2
+    excess = np.where(dr > 0.0, 4.0 * r1 * r2 * s_half * s_half / (chord + np.abs(dr)), chord - dr)
+    v = np.sqrt(2.0 * mu * excess / (r1 * (r1 + r2 + chord)))
     # The vacant focus of the minimum-energy ellipse is the chord's midpoint, so (reflection property) the
     # burnout velocity bisects the angle between the local vertical and the chord to the impact point:
     # gamma = delta / 2 with delta = atan2(r2 sin psi, r1 - r2 cos psi) (equal radii: (π - psi) / 2).
@@ -352,7 +357,7 @@ def _minimum_energy_flight_time(psi: F64, r1: F64, r2: F64, mu: F64) -> F64:
     """Time of flight on the minimum-energy ellipse from Lagrange's time equation with ``a = s / 2``.
 
     ``t = sqrt(a_min³ / GM) (π ∓ (β - sin β))`` (upper sign for psi <= π), ``sin(β/2) = sqrt((s - c) / s)``,
-    ``s = (r1 + r2 + c) / 2`` ([Battin99] sec. 6.4). Unlike Kepler's equation applied to the burnout state,
+    ``s = (r1 + r2 + c) / 2`` ([Battin99] ch. 7). Unlike Kepler's equation applied to the burnout state,
     this stays well conditioned as psi -> π, where the minimum-energy ellipse becomes a circle (eccentric
     anomalies undefined) and the time tends to half the circular period.
     """
@@ -392,7 +397,7 @@ def minimum_energy_gamma(psi_rad: ArrayLike, r_bo_m: ArrayLike = SPHERE_RADIUS_M
     References
     ----------
     .. [1] Bate, Mueller & White (1971), sec. 6.2, eq. 6.2-18.
-    .. [2] Battin (1999), sec. 6.4 (minimum-energy orbit; vacant focus on the chord).
+    .. [2] Battin (1999), ch. 7 (minimum-energy orbit; vacant focus on the chord).
 
     Examples
     --------
@@ -426,13 +431,13 @@ def minimum_energy_speed(psi_rad: ArrayLike, r_bo_m: ArrayLike = SPHERE_RADIUS_M
         Inertial burnout speed [m/s]. For equal radii ``Q = 2 sin(psi/2) / (1 + sin(psi/2))``
         ([BMW71] eq. 6.2-20), which tends to the circular speed ``sqrt(GM / r)`` as psi -> π. In general the
         minimum-energy ellipse through the two points has ``a_min = (r_bo + r_impact + c) / 4`` with ``c``
-        the chord ([Battin99] sec. 6.4), and ``v = sqrt(GM (2 / r_bo - 1 / a_min))`` (vis-viva). NaN where
+        the chord ([Battin99] ch. 7), and ``v = sqrt(GM (2 / r_bo - 1 / a_min))`` (vis-viva). NaN where
         that ellipse does not arrive on its descending branch (see :func:`minimum_energy_gamma`).
 
     References
     ----------
     .. [1] Bate, Mueller & White (1971), sec. 6.2, eq. 6.2-20.
-    .. [2] Battin (1999), sec. 6.4.
+    .. [2] Battin (1999), ch. 7.
 
     Examples
     --------
@@ -492,7 +497,7 @@ def maximum_range_angle(r_bo_m: ArrayLike, v_bo_m_s: ArrayLike, r_impact_m: Arra
     References
     ----------
     .. [1] Bate, Mueller & White (1971), sec. 6.2, eqs. 6.2-18 and 6.2-19.
-    .. [2] Battin (1999), sec. 6.4.
+    .. [2] Battin (1999), ch. 7.
     """
     r1, v, r2, mu = (_f64(x) for x in (r_bo_m, v_bo_m_s, r_impact_m, gm))
     func = "maximum_range_angle"
@@ -685,14 +690,14 @@ def minimum_energy_trajectory(ground_range_m: ArrayLike, r_surface_m: ArrayLike 
     Notes
     -----
     The flight time comes from Lagrange's time equation for the minimum-energy ellipse
-    (``a = s / 2``, [Battin99] sec. 6.4) rather than from :func:`flight_time`: the two agree (a test checks
+    (``a = s / 2``, [Battin99] ch. 7) rather than from :func:`flight_time`: the two agree (a test checks
     it) but Lagrange's form stays accurate as psi -> π, where it tends to half the circular period
     ``π sqrt(r³ / GM)`` (about 42.2 min on the 6371-km sphere).
 
     References
     ----------
     .. [1] Bate, Mueller & White (1971), sec. 6.2, eqs. 6.2-18, 6.2-20 to 6.2-22.
-    .. [2] Battin (1999), sec. 6.4.
+    .. [2] Battin (1999), ch. 7.
 
     Examples
     --------

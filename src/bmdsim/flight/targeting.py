@@ -355,7 +355,13 @@ def _target_full_burn(vehicle: Vehicle, geo: _Geometry, profile: Profile, grid: 
         ok = np.isfinite(r)
         g, r = g[ok], r[ok]
         order = np.argsort(r)
-        x0[i] = np.interp(geo.range_m[i], r[order], g[order]) if g.size else x_best[i]
+        if g.size == 0 or geo.range_m[i] < r.min():
+            what = "pitch-program end angle" if vehicle.kind == "ballistic" else "launcher elevation"
+            raise UnreachableTargetError(
+                f"no {profile} full-burn trajectory of {vehicle.name} falls as short as "
+                f"{geo.range_m[i] / 1e3:,.0f} km (the shortest, at the extreme {what}, reaches "
+                f"{(r.min() if g.size else np.nan) / 1e3:,.0f} km); choose a burnout angle or apogee instead")
+        x0[i] = np.interp(geo.range_m[i], r[order], g[order])
     bound_lo = np.where(high, x_best, lo)
     bound_hi = np.where(high, hi, x_best)
 
@@ -371,7 +377,13 @@ def _target_full_burn(vehicle: Vehicle, geo: _Geometry, profile: Profile, grid: 
                    hi=np.stack([np.full(n, np.inf), bound_hi], axis=1), tol=np.array([0.5, 0.5]),
                    max_step=np.array([0.05, 0.05]), max_iter=15)
     plan = plan_powered(vehicle, geo.lat, geo.lon, geo.alt, x[:, 0], x[:, 1], earth=geo.earth)
-    return _solution(geo, plan, x[:, 0], x[:, 1], np.full(n, np.inf), tol)
+    sol = _solution(geo, plan, x[:, 0], x[:, 1], np.full(n, np.inf), tol)
+    if not sol.is_reachable.all():
+        bad = int(np.argmax(~sol.is_reachable))
+        raise UnreachableTargetError(
+            f"targeting of {vehicle.name} ({profile}, full burn) did not converge: best miss "
+            f"{sol.miss_m[bad] / 1e3:,.1f} km at {geo.range_m[bad] / 1e3:,.0f} km")
+    return sol
 
 
 def _target_cutoff(vehicle: Vehicle, geo: _Geometry, profile: Profile, burnout_angle_rad: float | None,
