@@ -87,7 +87,7 @@ def _interpolation_allowance(quantity: str, z_m: float) -> float:
 
     Estimated by interpolating the ussa1976 package's full model on the module's rows (docs/methods):
     density 1.3e-4 below 100 km, 1.2e-3 to 150 km, 2.8e-3 above; pressure (via M) 3.8e-4 below 100 km,
-    3e-5 to 150 km, 4.5e-3 to 300 km, 2.6e-3 to 500 km, 2.8e-2 above (no off-row checks above 300 km).
+    3e-5 to 150 km, 3.2e-3 to 300 km, 2.6e-3 to 500 km, 1.9e-2 above (no off-row checks above 300 km).
     Zero at and below 86 km, where the model is exact.
     """
     if z_m <= 86_000.0 or quantity not in ("density_kg_m3", "pressure_pa"):

@@ -19,6 +19,7 @@ Where the expected values come from (none is produced by re-running the module's
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -408,6 +409,7 @@ def test_descending_burnout_at_the_impact_radius_impacts_immediately() -> None:
 @pytest.mark.parametrize(("r_bo", "v", "gamma", "r_imp", "why"), [
     (R, np.sqrt(2 * GM / R) * 1.001, 0.5, R, "above escape speed (Q >= 2)"),
     (R, 12_000.0, -0.1, R, "hyperbolic even though descending (sub-orbital ellipses only)"),
+    (R, 8000.0, 0.0, R, "horizontal above circular speed: an orbit that only grazes the sphere at perigee"),
     (R, 1000.0, np.pi / 4, R + 1.0e6, "apogee below the impact radius"),
     (R, 7000.0, -0.2, R + 10e3, "burnout below the impact radius and descending"),
 ])
@@ -465,8 +467,9 @@ def test_maximum_range_angle_nan_without_a_maximum(r_bo: float, v: float, r_imp:
     (lambda: minimum_energy_speed(1.0, r_impact_m=0.0), "r_impact_m"),
     (lambda: apogee_altitude(R, 7000.0, 0.3, r_surface_m=-1.0), "r_surface_m"),
     (lambda: minimum_energy_trajectory(-1.0), "ground_range_m"),
+    (lambda: minimum_energy_trajectory(45_000e3), "ground_range_m"),
 ])
-def test_invalid_inputs_raise_naming_the_argument(call, name: str) -> None:  # type: ignore[no-untyped-def]
+def test_invalid_inputs_raise_naming_the_argument(call: Callable[[], object], name: str) -> None:
     with pytest.raises(ValueError, match=name):
         call()
 
@@ -496,7 +499,7 @@ def _assert_elementwise(batch: np.ndarray, scalars: list[np.ndarray]) -> None:
 
 
 @pytest.mark.parametrize("func", [range_angle, flight_time])
-def test_state_functions_scalar_equals_batch(func) -> None:  # type: ignore[no-untyped-def]
+def test_state_functions_scalar_equals_batch(func: Callable[..., np.ndarray]) -> None:
     batch = func(_R_BO, _V, _G, _R_IMP)
     assert batch.shape == _V.shape
     _assert_elementwise(batch, [func(*args) for args in zip(_R_BO, _V, _G, _R_IMP, strict=True)])
@@ -509,7 +512,7 @@ def test_apogee_scalar_equals_batch() -> None:
 
 
 @pytest.mark.parametrize("func", [minimum_energy_speed, minimum_energy_gamma])
-def test_minimum_energy_scalar_equals_batch(func) -> None:  # type: ignore[no-untyped-def]
+def test_minimum_energy_scalar_equals_batch(func: Callable[..., np.ndarray]) -> None:
     batch = func(_PSI, _R_BO, R)
     _assert_elementwise(batch, [func(p, r, R) for p, r in zip(_PSI, _R_BO, strict=True)])
     assert np.isnan(batch[4])  # beyond the antipode

@@ -188,7 +188,7 @@ _T86_M_K, _P86_PA = _lower_tm_p(np.array(_Z_JOIN_M))
 _LOG_RHO_HI = np.log(np.concatenate([[_P86_PA * _M0_KG_MOL / (_R_STAR_J_MOL_K * _T86_M_K)],
                                      _RHO_HI_TABLE[1:]]))
 _P_HI = np.concatenate([[_P86_PA], _P_HI_TABLE[1:]])
-# Mean molar mass at the pressure rows, M = ρ R* T / P [kg/mol]: 0.02895 at 86 km, 0.0040 at 1000 km.
+# Mean molar mass at the pressure rows, M = ρ R* T / P [kg/mol]: 0.02895 at 86 km, 0.0039 at 1000 km.
 _LOG_M_HI = np.log(np.exp(np.interp(_Z_P_HI_M, _Z_RHO_HI_M, _LOG_RHO_HI)) * _R_STAR_J_MOL_K
                    * _upper_temperature_k(_Z_P_HI_M) / _P_HI)
 
@@ -322,7 +322,7 @@ def _fast_table() -> tuple[float, int, F64, F64]:
     Above 86 km the nodes are every 1 km of geometric altitude, which contains every row of the
     density table, so the fast path reproduces ``density_kg_m3`` there to round-off.
     """
-    k = np.arange(np.floor(_R0_M * ALT_MIN_M / (_R0_M - ALT_MIN_M) / _FAST_DH_M),
+    k = np.arange(np.floor(_R0_M * ALT_MIN_M / (_R0_M + ALT_MIN_M) / _FAST_DH_M),
                   np.ceil(_R0_M * _Z_JOIN_M / (_R0_M + _Z_JOIN_M) / _FAST_DH_M) + 1.0)
     h_m = k * _FAST_DH_M
     t_m, p = _lower_tm_p(_R0_M * h_m / (_R0_M - h_m))  # nodes as geometric altitudes (eq. 18 inverted)

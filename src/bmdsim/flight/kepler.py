@@ -63,7 +63,7 @@ _TWO_PI = 2.0 * np.pi
 _DESCENT_RTOL = 1e-12
 """Relative tolerance on the sign of the radial speed at impact. A point reached exactly at apogee (radial
 speed zero) may come out as +1e-17 after rounding; 1e-12 of the terms' size is far above rounding noise and
-far below any physically distinct trajectory (it corresponds to < 1 mm/s at 7 km/s)."""
+far below any physically distinct trajectory (about 1e-8 m/s of radial speed at 7 km/s)."""
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -73,7 +73,8 @@ def _f64(x: ArrayLike) -> F64:
     return np.asarray(x, dtype=np.float64)
 
 
-def _require(func: str, name: str, x: F64, *, bad: F64, rule: str, unit: str, hint: str = "") -> None:
+def _require(func: str, name: str, x: F64, *, bad: NDArray[np.bool_], rule: str, unit: str,
+             hint: str = "") -> None:
     """Raise ``ValueError`` naming the argument, the rule and the first offending value (NaN passes)."""
     if np.any(bad):
         xb, bb = np.broadcast_arrays(x, bad)
@@ -138,6 +139,19 @@ def _descending_range(q: F64, sg: F64, cg: F64, dk: F64, w: F64) -> F64:
     return t_bo + t_imp
 
 
+def _free_flight(q: F64, sg: F64, cg: F64, dk: F64) -> tuple[F64, F64, NDArray[np.bool_]]:
+    """Range angle, ``W`` and validity of the free flight from a burnout state (for the state functions).
+
+    Valid: a sub-orbital ellipse (``Q < 2``) whose apogee reaches ``r_impact`` (``W >= 0``), not starting
+    below ``r_impact`` on the way down, and not a closed orbit that only grazes ``r_impact`` at perigee
+    after a full revolution (``psi = 2π``, burnout horizontal at perigee with equal radii).
+    """
+    w = _radial_speed_sq_at_impact(q, sg, cg, dk)
+    psi = _descending_range(q, sg, cg, dk, w)
+    ok = (q < 2.0) & (w >= 0.0) & ((sg >= 0.0) | (dk >= 0.0)) & (psi < _TWO_PI)
+    return psi, w, ok
+
+
 def _arrives_descending(q: F64, sg: F64, cg: F64, psi: F64, dk: F64) -> NDArray[np.bool_]:
     """Whether the point at ``psi`` on the conic through burnout is its first descending crossing.
 
@@ -176,8 +190,9 @@ def range_angle(r_bo_m: ArrayLike, v_bo_m_s: ArrayLike, gamma_bo_rad: ArrayLike,
     -------
     psi_rad : ndarray
         Central angle travelled to the first descending crossing of ``r_impact_m`` [rad], in [0, 2π);
-        broadcast shape of the inputs. NaN where the conic is not a sub-orbital ellipse (``Q >= 2``), where
-        its apogee is below ``r_impact_m``, or where burnout is below ``r_impact_m`` and already descending.
+        broadcast shape of the inputs. NaN where the conic is not a sub-orbital ellipse (``Q >= 2``, even if
+        a hyperbola would strike the sphere first), where its apogee is below ``r_impact_m``, where burnout
+        is below ``r_impact_m`` and already descending, and for an orbit that only grazes ``r_impact_m``.
 
     Notes
     -----
@@ -209,10 +224,7 @@ def range_angle(r_bo_m: ArrayLike, v_bo_m_s: ArrayLike, gamma_bo_rad: ArrayLike,
     with np.errstate(invalid="ignore", divide="ignore"):
         q = v * v * r1 / mu
         sg, cg = _trig(gamma)
-        dk = (r1 - r2) / r2
-        w = _radial_speed_sq_at_impact(q, sg, cg, dk)
-        psi = _descending_range(q, sg, cg, dk, w)
-        ok = (q < 2.0) & (w >= 0.0) & ((sg >= 0.0) | (dk >= 0.0))
+        psi, _, ok = _free_flight(q, sg, cg, (r1 - r2) / r2)
         # Rounding can leave -1e-17 for a descending burnout at r_impact itself (psi = 0 exactly).
         return np.asarray(np.where(ok, np.maximum(psi, 0.0), np.nan), dtype=np.float64)
 
@@ -568,8 +580,7 @@ def flight_time(r_bo_m: ArrayLike, v_bo_m_s: ArrayLike, gamma_bo_rad: ArrayLike,
         sg, cg = _trig(gamma)
         dk = (r1 - r2) / r2
         k = 1.0 + dk
-        w = _radial_speed_sq_at_impact(q, sg, cg, dk)
-        ok = (q < 2.0) & (w >= 0.0) & ((sg >= 0.0) | (dk >= 0.0))
+        _, w, ok = _free_flight(q, sg, cg, dk)
         two_minus_q = 2.0 - q
         esin_bo = np.sqrt(q * two_minus_q) * sg
         ecos_bo = q - 1.0
@@ -673,7 +684,8 @@ def minimum_energy_trajectory(ground_range_m: ArrayLike, r_surface_m: ArrayLike 
     Parameters
     ----------
     ground_range_m : array_like
-        Ground range on the surface sphere from the burnout sub-point to the impact point [m], >= 0.
+        Ground range on the surface sphere from the burnout sub-point to the impact point [m], in
+        [0, 2π r_surface_m).
     r_surface_m : array_like, optional
         Radius of the surface sphere, which is also the impact radius [m] (default 6371 km).
     burnout_altitude_m : array_like, optional
@@ -707,8 +719,9 @@ def minimum_energy_trajectory(ground_range_m: ArrayLike, r_surface_m: ArrayLike 
     """
     rng, rs, h_bo, mu = (_f64(x) for x in (ground_range_m, r_surface_m, burnout_altitude_m, gm))
     func = "minimum_energy_trajectory"
-    _require(func, "ground_range_m", rng, bad=rng < 0.0, rule=">= 0", unit="m")
     _check_radius(func, "r_surface_m", rs)
+    _require(func, "ground_range_m", rng, bad=(rng < 0.0) | (rng >= _TWO_PI * rs),
+             rule="in [0, 2*pi*r_surface_m)", unit="m")
     _require(func, "burnout_altitude_m", h_bo, bad=rs + h_bo <= 0.0, rule="> -r_surface_m", unit="m")
     rng, rs, h_bo, mu = np.broadcast_arrays(rng, rs, h_bo, mu)
     psi = rng / rs

@@ -44,7 +44,8 @@ class FlightPlan:
         Launch-site unit vectors: horizontal along the launch azimuth, and up (ellipsoid normal).
     pitch_end_rad, t_vertical_s, t_pitch_end_s : ndarray, shape (n,)
         Pitch program: vertical until ``t_vertical_s``, then thrust elevation falls linearly to
-        ``pitch_end_rad`` at ``t_pitch_end_s``.
+        ``pitch_end_rad`` at ``t_pitch_end_s`` (cut-off, or the end of the first stage of a multi-stage
+        missile) and holds there.
     """
 
     r0_ecef_m: F64
@@ -173,7 +174,12 @@ def plan_powered(vehicles: Vehicle | Sequence[Vehicle], lat_rad: ArrayLike, lon_
         v0[is_shell] = muzzle[is_shell, None] * u_launcher[is_shell]
     # Rockets leave the rail along the launcher axis: the pitch program degenerates to a constant
     # elevation (vertical phase of zero length, program ending at t=0).
-    t_pitch_end = np.where(is_rocket | is_shell, 0.0, np.maximum(t_burnout, t_vertical + 1e-3))
+    # Multi-stage missiles finish pitching over with the first stage and hold that attitude (in the
+    # launch-site frame) through the upper stages, as their guidance flattens the trajectory early to
+    # reduce gravity losses; a single stage pitches over its whole burn.
+    first_stage_end = np.array([v.stages[0].burn_time_s if len(v.stages) > 1 else np.inf for v in vlist])
+    t_pitch_end = np.where(is_rocket | is_shell, 0.0,
+                           np.maximum(np.minimum(t_burnout, first_stage_end), t_vertical + 1e-3))
     return FlightPlan(r0_ecef_m=r0, v0_ecef_mps=v0, t_launch_s=t_launch, phase_t_end_s=t_end,
                       phase_thrust_n=thrust, phase_mdot_kg_s=mdot, phase_m0_kg=m0, phase_cda_m2=cda,
                       t_burnout_s=t_burnout, mode=mode, u_horiz_ecef=u_horiz, u_up_ecef=u_up,

@@ -259,10 +259,12 @@ def _subset(geo: _Geometry, rows: NDArray[np.intp]) -> _Geometry:
                      geo.range_m[rows], geo.az_m[rows], geo.earth)
 
 
-def _scan_maximum(vehicle: Vehicle, geo: _Geometry, n_scan: int = 24, n_golden: int = 18,
+def _scan_maximum(vehicle: Vehicle, geo: _Geometry, n_scan: int = 24, n_refine: int = 9,
                   tol: Tolerances | None = None) -> tuple[F64, F64, F64, F64]:
-    """Full-burn range versus control angle for each row: a scan, then golden-section on the peak.
+    """Full-burn range versus control angle for each row: a scan, then a finer scan and a parabola.
 
+    Range is smooth and has a single maximum in the control angle, so a parabola through the three
+    best points of a fine scan (spacing 0.4 deg) locates the peak range to well under a metre.
     Returns the scanned controls (n_scan,), ranges (n, n_scan), and per row the best control and range.
     """
     n = geo.lat.size
@@ -274,18 +276,22 @@ def _scan_maximum(vehicle: Vehicle, geo: _Geometry, n_scan: int = 24, n_golden: 
     best = np.argmax(np.where(np.isfinite(ranges), ranges, -np.inf), axis=1)
     a = grid[np.maximum(best - 1, 0)]
     b = grid[np.minimum(best + 1, n_scan - 1)]
-    g = (np.sqrt(5.0) - 1.0) / 2.0
-    all_rows = np.arange(n)
-    for _ in range(n_golden):
-        c1 = b - g * (b - a)
-        c2 = a + g * (b - a)
-        f, _ = _full_burn_ranges(vehicle, geo, np.concatenate([c1, c2]), np.concatenate([all_rows, all_rows]),
-                                 tol=tol)
-        left = f[:n] >= f[n:]
-        b = np.where(left, c2, b)
-        a = np.where(left, a, c1)
-    x_best = 0.5 * (a + b)
-    r_best, _ = _full_burn_ranges(vehicle, geo, x_best, all_rows, tol=tol)
+    fine = a[:, None] + (b - a)[:, None] * np.linspace(0.0, 1.0, n_refine)[None, :]
+    f, _ = _full_burn_ranges(vehicle, geo, fine.ravel(), np.repeat(np.arange(n), n_refine), tol=tol)
+    f = np.where(np.isfinite(f), f, -np.inf).reshape(n, n_refine)
+    k = np.clip(np.argmax(f, axis=1), 1, n_refine - 2)
+    rr = np.arange(n)
+    x0, x1, x2 = fine[rr, k - 1], fine[rr, k], fine[rr, k + 1]
+    y0, y1, y2 = f[rr, k - 1], f[rr, k], f[rr, k + 1]
+    denom = y0 - 2.0 * y1 + y2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shift = np.where(denom < 0, 0.5 * (y0 - y2) / denom, 0.0)
+    x_best = x1 + np.clip(shift, -1.0, 1.0) * (x1 - x0)
+    x_best = np.clip(x_best, lo, hi)
+    r_best, _ = _full_burn_ranges(vehicle, geo, x_best, rr, tol=tol)
+    better = f[rr, k] > r_best  # the parabola can only help; keep the best sampled point otherwise
+    x_best = np.where(better, x1, x_best)
+    r_best = np.where(better, f[rr, k], r_best)
     return grid, ranges, x_best, r_best
 
 
@@ -434,10 +440,49 @@ def _target_cutoff(vehicle: Vehicle, geo: _Geometry, profile: Profile, burnout_a
                      max_iter=20)
     plan = plan_powered(vehicle, geo.lat, geo.lon, geo.alt, x[:, 0], x[:, 1], cutoff_s=x[:, 2], earth=earth)
     sol = _solution(geo, plan, x[:, 0], x[:, 1], x[:, 2], tol)
-    if not sol.is_reachable.all() or np.any(np.abs(res[:, 2]) > 0.05):
-        bad = int(np.argmax(~sol.is_reachable | (np.abs(res[:, 2]) > 0.05)))
+    failed = ~sol.is_reachable | (np.abs(res[:, 2]) > 0.05)
+    if failed.any() and burnout_angle_rad is None and apogee_m is None:
+        # Near the maximum range the Kepler minimum-energy angle needs more than the full burn: the
+        # least-energy trajectory that still arrives is then the full burn itself, on the branch of the
+        # pitch angle Newton was heading for.
+        rows = np.flatnonzero(failed)
+        sub = _subset(geo, rows)
+        grid, ranges, xb, _ = _scan_maximum(vehicle, sub, tol=tol)
+        parts = []
+        for branch in ("lofted", "depressed"):
+            pick = (x[rows, 1] > xb) == (branch == "lofted")
+            if pick.any():
+                parts.append((rows[pick], _target_full_burn(vehicle, _subset(sub, np.flatnonzero(pick)),
+                                                            branch, grid, ranges[pick], xb[pick], tol)))
+        for r, part in parts:
+            sol = _merge(sol, part, r)
+        return sol
+    if failed.any():
+        bad = int(np.argmax(failed))
         what = "apogee" if apogee_m is not None else "burnout angle"
         raise UnreachableTargetError(
             f"aim point out of reach for {vehicle.name} with that {what}: best miss "
             f"{sol.miss_m[bad] / 1e3:,.1f} km at {geo.range_m[bad] / 1e3:,.0f} km")
     return sol
+
+
+def _merge(sol: TargetingSolution, part: TargetingSolution, rows: NDArray[np.intp]) -> TargetingSolution:
+    """``sol`` with the given rows replaced by the rows of ``part`` (all per-row arrays, recursively)."""
+
+    def put(a, b):
+        if isinstance(a, np.ndarray) and a.ndim >= 1 and a.shape[0] == sol.azimuth_rad.size:
+            out = a.copy()
+            if b.ndim >= 2 and a.ndim >= 2 and b.shape[1] != a.shape[1]:  # phase tables of other width
+                return out
+            out[rows] = b
+            return out
+        return a
+
+    def merged(obj_a, obj_b):
+        return type(obj_a)(**{f: put(getattr(obj_a, f), getattr(obj_b, f))
+                              for f in obj_a.__dataclass_fields__})
+
+    fields = {f: put(getattr(sol, f), getattr(part, f)) for f in sol.__dataclass_fields__}
+    fields["plan"] = merged(sol.plan, part.plan)
+    fields["trajectories"] = merged(sol.trajectories, part.trajectories)
+    return TargetingSolution(**fields)

@@ -76,12 +76,17 @@ class ThreatEntry(BaseModel):
     diameter_m: Figure | None = None
     drag_coefficient: Figure | None = None
     max_elevation_deg: Figure | None = None
-    tuned: str | None = None
+    propellant_type: str | None = None
+    tune_parameter: str | None = None
+    """Path of the one figure adjusted so that the model reaches the published range (e.g.
+    ``stages[0].isp_vac_s``); its value stays inside its published ``low``-``high`` bounds."""
+    model_note: str | None = None
 
 
 class ThreatCatalog(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     schema_version: int
+    refs: dict[str, str] = Field(default_factory=dict)
     missiles: dict[str, ThreatEntry]
 
 
