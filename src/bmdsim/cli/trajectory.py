@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 import numpy as np
 
-from bmdsim.cli.main import BadInput, parse_lat_lon, print_json
+from bmdsim.cli._common import BadInput, parse_lat_lon, print_json
 
 DEFAULT_FROM = "40.85,129.67"
 """Default launch point: the Tonghae (Musudan-ri) launch site, DPRK (public satellite imagery)."""
