@@ -147,7 +147,11 @@ def vehicle_from_entry(key: str, entry: ThreatEntry) -> Vehicle:
               drag_area_m2=s.drag_coefficient.value * _area_m2(s.diameter_m.value))
         for s in entry.stages)
     payload = entry.payload_mass_kg.value
-    reentry_mass = entry.reentry_mass_kg.value if entry.reentry_mass_kg else payload
+    # What flies on after burnout: a separating warhead alone, otherwise (rockets, Scud-class missiles)
+    # the burnt-out top stage with its warhead.
+    separates = entry.kind == "ballistic" and entry.separating_warhead is not False
+    default_mass = payload if separates else payload + entry.stages[-1].dry_mass_kg.value
+    reentry_mass = entry.reentry_mass_kg.value if entry.reentry_mass_kg else default_mass
     if entry.reentry_ballistic_coefficient_kg_m2 is not None:
         cda_rv = reentry_mass / entry.reentry_ballistic_coefficient_kg_m2.value
     else:  # the top stage's drag area for a body that does not separate
