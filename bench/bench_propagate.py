@@ -20,11 +20,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from flight.test_propagator import scipy_reference  # noqa: E402  (the same peer the tests use)
-
-from bmdsim.earth.model import EarthModel  # noqa: E402
-from bmdsim.flight.plan import FlightPlan, plan_impulsive  # noqa: E402
-from bmdsim.flight.propagator import Tolerances, propagate  # noqa: E402
+from bmdsim.earth.model import EarthModel
+from bmdsim.flight.plan import FlightPlan, plan_impulsive
+from bmdsim.flight.propagator import Tolerances, propagate
+from flight.test_propagator import scipy_reference
 
 
 def make_plan(n: int, earth: EarthModel, seed: int = 2014) -> FlightPlan:

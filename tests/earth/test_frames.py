@@ -1,4 +1,4 @@
-"""Frames: geodetic/ECEF/ENU/AER conversions against pymap3d (an independent implementation) and invariants."""
+"""Frames: geodetic/ECEF/ENU/AER conversions against pymap3d (an independent peer) and invariants."""
 
 import numpy as np
 import pymap3d
@@ -48,8 +48,8 @@ def test_against_pymap3d_batch():
     x, y, z = pymap3d.geodetic2ecef(lat, lon, alt)
     r = geodetic_to_ecef(np.radians(lat), np.radians(lon), alt)
     np.testing.assert_allclose(r, np.stack([x, y, z], -1), atol=1e-6)  # 1 µm: same closed formula
-    lat2, lon2, alt2 = pymap3d.ecef2geodetic(x, y, z)
-    la, lo, al = ecef_to_geodetic(r)
+    lat2, _, alt2 = pymap3d.ecef2geodetic(x, y, z)
+    la, _, al = ecef_to_geodetic(r)
     np.testing.assert_allclose(np.degrees(la), lat2, atol=1e-9)  # 0.1 mm on the ground
     np.testing.assert_allclose(al, alt2, atol=1e-3)  # 1 mm
 

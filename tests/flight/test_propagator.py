@@ -74,7 +74,7 @@ def test_impacts_match_dop853_powered_with_staging(two_stage):
                         np.radians([100.0, 150.0]), np.radians([30.0, 45.0]), cutoff_s=[np.inf, 140.0])
     tr = propagate(plan, FULL, output_step_s=None)
     for i in range(plan.n):
-        t_ref, y_ref, sols = scipy_reference(plan, FULL, i)
+        _, y_ref, sols = scipy_reference(plan, FULL, i)
         assert np.linalg.norm(tr.r_impact_ecef_m[i] - y_ref[:3]) < 1.0  # 1 m, as above
         # burnout state equals the reference at the end of powered flight (1 cm, 1 mm/s: the pitch
         # program's kink at the end of the vertical rise lies inside a step and costs a little order there)

@@ -21,7 +21,8 @@ IMPULSIVE_BETA_KG_M2 = 5000.0
 @click.command()
 @click.option("--from", "from_", default=DEFAULT_FROM, show_default=True, metavar="LAT,LON",
               help="Launch point, degrees.")
-@click.option("--to", "to", default=DEFAULT_TO, show_default=True, metavar="LAT,LON", help="Aim point, degrees.")
+@click.option("--to", "to", default=DEFAULT_TO, show_default=True, metavar="LAT,LON",
+              help="Aim point, degrees.")
 @click.option("--missile", default=None, help=f"Catalog threat (default {DEFAULT_MISSILE}).")
 @click.option("--impulsive", is_flag=True, help="A burnout state at the launch point, no boost phase.")
 @click.option("--profile", type=click.Choice(["minimum-energy", "lofted", "depressed"]),
@@ -116,7 +117,8 @@ def _summary(sol, earth, name: str, profile: str, impulsive: bool) -> dict[str, 
         "burnout_speed_km_s": float(sol.burnout_speed_mps[0] / 1e3),
         "burnout_angle_deg": float(np.degrees(sol.burnout_gamma_rad[0])),
         "launch_azimuth_deg": float(np.degrees(sol.azimuth_rad[0]) % 360.0),
-        "thrust_cutoff_s": None if (impulsive or not np.isfinite(sol.cutoff_s[0])) else float(sol.cutoff_s[0]),
+        "thrust_cutoff_s": (None if (impulsive or not np.isfinite(sol.cutoff_s[0]))
+                            else float(sol.cutoff_s[0])),
         "impact_lat_deg": float(np.degrees(lat)),
         "impact_lon_deg": lon_deg,
         "impact_speed_km_s": float(np.linalg.norm(tr.v_impact_ecef_mps[0]) / 1e3),
@@ -128,8 +130,8 @@ def _print_table(out: dict[str, object]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"bmdsim trajectory: {out['missile']} ({out['profile']}, {out['earth']}, "
-                        f"rotation {'on' if out['rotation'] else 'off'}, drag {'on' if out['drag'] else 'off'})")
+    switches = f"rotation {'on' if out['rotation'] else 'off'}, drag {'on' if out['drag'] else 'off'}"
+    table = Table(title=f"bmdsim trajectory: {out['missile']} ({out['profile']}, {out['earth']}, {switches})")
     table.add_column("quantity")
     table.add_column("value", justify="right")
     rows = [

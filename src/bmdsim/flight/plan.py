@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from bmdsim.earth.frames import az_el_to_enu_unit, enu_from_ecef_matrix, geodetic_to_ecef
+from bmdsim.earth.frames import enu_from_ecef_matrix, geodetic_to_ecef
 from bmdsim.earth.model import EarthModel
 from bmdsim.flight.dynamics import STEER_GRAVITY_TURN, STEER_PITCH_PROGRAM, PhaseParams
 from bmdsim.flight.vehicles import Vehicle
@@ -211,7 +211,8 @@ def plan_impulsive(lat_rad: ArrayLike, lon_rad: ArrayLike, alt_m: ArrayLike, azi
     v0 = v_inertial - np.cross(omega, r0)
     ones = np.ones((n, 1))
     _, u_up = _launch_frame(lat, lon, az)
-    return FlightPlan(r0_ecef_m=r0, v0_ecef_mps=v0, t_launch_s=t_launch, phase_t_end_s=np.full((n, 1), np.inf),
+    return FlightPlan(r0_ecef_m=r0, v0_ecef_mps=v0, t_launch_s=t_launch,
+                      phase_t_end_s=np.full((n, 1), np.inf),
                       phase_thrust_n=0.0 * ones, phase_mdot_kg_s=0.0 * ones, phase_m0_kg=mass_kg * ones,
                       phase_cda_m2=cda_m2 * ones, t_burnout_s=np.zeros(n), mode=np.zeros(n, dtype=np.int8),
                       u_horiz_ecef=u_h, u_up_ecef=u_up, pitch_end_rad=gamma, t_vertical_s=np.zeros(n),

@@ -154,6 +154,38 @@ def _hermite(s: F64, h: F64, y0: F64, y1: F64, a0: F64, a1: F64) -> F64:
     return np.concatenate([pos, vel], axis=-1)
 
 
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """Accepted steps of m rows: step sizes (m,), end states (m, 6) and end accelerations (m, 3)."""
+
+    h: F64
+    y0: F64
+    y1: F64
+    a0: F64
+    a1: F64
+
+    def state(self, s: F64, sel: NDArray[np.bool_]) -> F64:
+        """Interpolated (r, v), shape (k, 6), at step fractions ``s`` (k,) of the selected rows."""
+        return _hermite(s, self.h[sel], self.y0[sel], self.y1[sel], self.a0[sel], self.a1[sel])
+
+    def root(self, fun, sel: NDArray[np.bool_], s_hi: F64) -> F64:
+        """Step fraction in [0, s_hi] where ``fun(state)`` falls through zero, for the selected rows."""
+        return _bisect(lambda s: fun(self.state(s, sel)), np.zeros(int(sel.sum())), s_hi)
+
+
+def _dp54_step(tau0: F64, y0: F64, h: F64, f0: F64, p, earth: EarthModel, atol: F64,
+               rtol: float) -> tuple[F64, F64, F64]:
+    """One Dormand-Prince 5(4) trial step of every row: new state, its derivative (FSAL), error norm."""
+    k = [f0]
+    for i in range(1, 7):
+        yi = y0 + h[:, None] * sum(a * k[j] for j, a in enumerate(_A[i]) if a != 0.0)
+        k.append(derivative(tau0 + _C[i] * h, yi, p, earth))
+    y1 = y0 + h[:, None] * sum(b * k[j] for j, b in enumerate(_B5) if b != 0.0)
+    err = h[:, None] * sum(e * k[j] for j, e in enumerate(_E) if e != 0.0)
+    scale = atol + rtol * np.maximum(np.abs(y0), np.abs(y1))
+    return y1, k[6], np.sqrt(np.mean((err / scale) ** 2, axis=1))
+
+
 class _Grid:
     """A growable (n, k, 6) output buffer on the grid ``t0 + k * dt``."""
 
@@ -163,7 +195,8 @@ class _Grid:
         self.k_max = -1
 
     def write(self, rows: NDArray[np.intp], t_abs0: F64, t_abs1: F64, include_start: NDArray[np.bool_],
-              h: F64, y0: F64, y1: F64, a0: F64, a1: F64) -> None:
+              step: _Step) -> None:
+        h, y0, y1, a0, a1 = step.h, step.y0, step.y1, step.a0, step.a1
         x0 = (t_abs0 - self.t0) / self.dt
         x1 = (t_abs1 - self.t0) / self.dt
         k_lo = np.where(include_start, np.ceil(x0 - 1e-9), np.floor(x0 + 1e-9) + 1).astype(np.int64)
@@ -271,14 +304,7 @@ def propagate(plan: FlightPlan, earth: EarthModel | None = None, *, output_step_
         hh = np.minimum(h[idx], t_max_s - tau0)
         clipped = tau0 + hh >= t_end
         hh = np.where(clipped, t_end - tau0, hh)
-        k = [f[idx]]
-        for i in range(1, 7):
-            yi = y0 + hh[:, None] * sum(a * k[j] for j, a in enumerate(_A[i]) if a != 0.0)
-            k.append(derivative(tau0 + _C[i] * hh, yi, p, earth))
-        y1 = y0 + hh[:, None] * sum(b * k[j] for j, b in enumerate(_B5) if b != 0.0)
-        err = hh[:, None] * sum(e * k[j] for j, e in enumerate(_E) if e != 0.0)
-        scale = atol + tol.rtol * np.maximum(np.abs(y0), np.abs(y1))
-        err_norm = np.sqrt(np.mean((err / scale) ** 2, axis=1))
+        y1, k7, err_norm = _dp54_step(tau0, y0, hh, f[idx], p, earth, atol, tol.rtol)
         accept = err_norm <= 1.0
         factor = np.clip(0.9 * np.where(err_norm > 0, err_norm, 1e-10) ** -0.2, 0.2, 5.0)
         h_next = hh * factor
@@ -286,53 +312,42 @@ def propagate(plan: FlightPlan, earth: EarthModel | None = None, *, output_step_
         if not accept.any():
             continue
         a = idx[accept]
-        y0a, y1a, ha = y0[accept], y1[accept], hh[accept]
-        a0, a1 = k[0][accept][:, 3:], k[6][accept][:, 3:]
+        step = _Step(h=hh[accept], y0=y0[accept], y1=y1[accept], a0=f[idx][accept][:, 3:],
+                     a1=k7[accept][:, 3:])
         tau0a = tau0[accept]
         n_steps[a] += 1
-
-        def interp(s, y0a=y0a, y1a=y1a, ha=ha, a0=a0, a1=a1):
-            return _hermite(s, ha, y0a, y1a, a0, a1)
-
-        # --- apogee: the rate of change of geodetic height changes sign in this step ---
-        peak = (_height_rate(y0a, ell) > 0) & (_height_rate(y1a, ell) <= 0)
         # --- impact: geodetic height below zero at the end of the step ---
-        alt1 = ecef_to_geodetic(y1a[:, :3], ell)[2]
-        hit = (alt1 < 0.0) & (tau0a + ha > 1e-3)
+        alt1 = ecef_to_geodetic(step.y1[:, :3], ell)[2]
+        hit = (alt1 < 0.0) & (tau0a + step.h > 1e-3)
         s_end = np.ones(a.size)
         if hit.any():
-            def height(s, sel=hit):
-                return ecef_to_geodetic(_hermite(s, ha[sel], y0a[sel], y1a[sel], a0[sel], a1[sel])[:, :3],
-                                        ell)[2]
-            s_hit = _bisect(height, np.zeros(hit.sum()), np.ones(hit.sum()))
+            s_hit = step.root(lambda ys: ecef_to_geodetic(ys[:, :3], ell)[2], hit, np.ones(hit.sum()))
             s_end[hit] = s_hit
-            ys = _hermite(s_hit, ha[hit], y0a[hit], y1a[hit], a0[hit], a1[hit])
             rows = a[hit]
-            t_impact[rows] = plan.t_launch_s[rows] + tau0a[hit] + s_hit * ha[hit]
-            y_impact[rows] = ys
+            t_impact[rows] = plan.t_launch_s[rows] + tau0a[hit] + s_hit * step.h[hit]
+            y_impact[rows] = step.state(s_hit, hit)
             is_impacted[rows] = True
             done[rows] = True
+        # --- apogee: the rate of change of geodetic height changes sign in this step ---
+        peak = (_height_rate(step.y0, ell) > 0) & (_height_rate(step.y1, ell) <= 0)
         if peak.any():
-            def height_rate(s, sel=peak):
-                return _height_rate(_hermite(s, ha[sel], y0a[sel], y1a[sel], a0[sel], a1[sel]), ell)
-            s_pk = _bisect(height_rate, np.zeros(peak.sum()), s_end[peak])
-            ys = _hermite(s_pk, ha[peak], y0a[peak], y1a[peak], a0[peak], a1[peak])
-            alt_pk = ecef_to_geodetic(ys[:, :3], ell)[2]
+            s_pk = step.root(lambda ys: _height_rate(ys, ell), peak, s_end[peak])
+            alt_pk = ecef_to_geodetic(step.state(s_pk, peak)[:, :3], ell)[2]
             rows = a[peak]
             better = alt_pk > apogee_alt[rows]
             apogee_alt[rows[better]] = alt_pk[better]
             t_apogee[rows[better]] = plan.t_launch_s[rows[better]] + tau0a[peak][better] + (
-                s_pk[better] * ha[peak][better])
+                s_pk[better] * step.h[peak][better])
         if grid is not None:
             t_abs0 = plan.t_launch_s[a] + tau0a
-            grid.write(a, t_abs0, t_abs0 + s_end * ha, first[a], ha, y0a, y1a, a0, a1)
+            grid.write(a, t_abs0, t_abs0 + s_end * step.h, first[a], step)
         first[a] = False
         # --- advance the rows that fly on ---
         go = ~hit
         ag = a[go]
-        tau[ag] = tau0a[go] + ha[go]
-        y[ag] = y1a[go]
-        f[ag] = k[6][accept][go]
+        tau[ag] = tau0a[go] + step.h[go]
+        y[ag] = step.y1[go]
+        f[ag] = k7[accept][go]
         crossed = ag[clipped[accept][go]]
         if crossed.size:
             tau[crossed] = plan.phase_t_end_s[crossed, phase[crossed]]
@@ -375,7 +390,8 @@ def _assemble(plan: FlightPlan, earth: EarthModel, grid: _Grid | None, t_burnout
     phase[ok & boost] = 0
     phase[ok & ~boost] = 1
     return Trajectories(
-        t_s=t_s, r_ecef_m=r, v_ecef_mps=buf[..., 3:], alt_m=alt, phase=phase, t_launch_s=plan.t_launch_s.copy(),
+        t_s=t_s, r_ecef_m=r, v_ecef_mps=buf[..., 3:], alt_m=alt, phase=phase,
+        t_launch_s=plan.t_launch_s.copy(),
         t_burnout_s=plan.t_launch_s + t_burnout, r_burnout_ecef_m=y_burnout[:, :3],
         v_burnout_ecef_mps=y_burnout[:, 3:], t_apogee_s=plan.t_launch_s + t_apogee, apogee_alt_m=apogee_alt,
         t_impact_s=t_impact, r_impact_ecef_m=y_impact[:, :3], v_impact_ecef_mps=y_impact[:, 3:],

@@ -281,7 +281,7 @@ def _scan_maximum(vehicle: Vehicle, geo: _Geometry, n_scan: int = 24, n_refine: 
     f = np.where(np.isfinite(f), f, -np.inf).reshape(n, n_refine)
     k = np.clip(np.argmax(f, axis=1), 1, n_refine - 2)
     rr = np.arange(n)
-    x0, x1, x2 = fine[rr, k - 1], fine[rr, k], fine[rr, k + 1]
+    x0, x1 = fine[rr, k - 1], fine[rr, k]
     y0, y1, y2 = f[rr, k - 1], f[rr, k], f[rr, k + 1]
     denom = y0 - 2.0 * y1 + y2
     with np.errstate(divide="ignore", invalid="ignore"):

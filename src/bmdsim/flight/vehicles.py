@@ -127,7 +127,8 @@ class Vehicle:
         _positive(owner, "reentry_drag_area_m2", self.reentry_drag_area_m2, allow_zero=True, unit="m^2")
         _positive(owner, "vertical_rise_s", self.vertical_rise_s, allow_zero=True, unit="s")
         if not 0 < self.max_elevation_deg <= 90:
-            raise ValueError(f"{owner}.max_elevation_deg must be in (0, 90] deg, got {self.max_elevation_deg}")
+            raise ValueError(
+                f"{owner}.max_elevation_deg must be in (0, 90] deg, got {self.max_elevation_deg}")
         if self.stages and self.vertical_rise_s >= self.burn_time_s:
             raise ValueError(f"{owner}.vertical_rise_s ({self.vertical_rise_s} s) must be shorter than the "
                              f"total burn time ({self.burn_time_s} s)")
@@ -149,7 +150,7 @@ class Vehicle:
         return self.reentry_mass_kg / self.reentry_drag_area_m2
 
     def ideal_delta_v_m_s(self) -> float:
-        """Ideal (vacuum, gravity-free) speed gain of the full burn [m/s], the rocket equation [Sutton] 4-7."""
+        """Ideal (vacuum, gravity-free) speed gain of the full burn [m/s]: rocket equation [Sutton] 4-7."""
         if self.kind == "shell":
             return self.muzzle_speed_m_s
         dv = 0.0
