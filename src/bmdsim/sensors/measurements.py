@@ -88,4 +88,5 @@ class Measurements:
         """The measurements of the sensors flagged in ``allowed`` (shape (s,)): what one nation may fuse."""
         keep = np.asarray(allowed, dtype=bool)[self.sensor]
         return Measurements(t_s=self.t_s[keep], threat=self.threat[keep], sensor=self.sensor[keep],
-                            z=self.z[keep], sigma=self.sigma[keep], snr_db=self.snr_db[keep], sites=self.sites)
+                            z=self.z[keep], sigma=self.sigma[keep], snr_db=self.snr_db[keep],
+                            sites=self.sites)
