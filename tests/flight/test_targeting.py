@@ -117,3 +117,18 @@ def test_unreachable_aim_point_is_an_error(two_stage):
 
 def test_miss_tolerance_rule():
     np.testing.assert_allclose(miss_tolerance_m([100e3, 3000e3, 10_000e3]), [1000.0, 1500.0, 5000.0])
+
+
+@pytest.mark.parametrize("key, launch, aim", [
+    ("df-31a", (34.5, 104.0), (21.31, -157.86)),  # central China to Honolulu, about 9,400 km
+    ("taepodong-2", (39.66, 124.70), (21.31, -157.86)),  # Sohae to Honolulu, about 7,500 km
+    ("scud-b", (39.0, 125.7), (37.0, 127.0)),  # about 250 km
+    ("mrl-300mm", (38.3, 126.5), (37.0, 127.0)),  # about 150 km
+    ("gun-170mm", (38.0, 126.9), (37.75, 126.95)),  # about 28 km
+])
+def test_catalog_systems_land_within_goal(key, launch, aim):
+    from bmdsim.scenario.catalog import threat_vehicle
+
+    sol = target_missile(threat_vehicle(key), *np.radians(launch), *np.radians(aim), earth=FULL)
+    # goal: 1 km up to 3,000 km, 0.05% of range beyond; Newton stops at 0.5 m along and across
+    assert sol.miss_m[0] < min(10.0, miss_tolerance_m(sol.ground_range_m[0]))
