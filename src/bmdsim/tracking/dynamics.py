@@ -129,7 +129,7 @@ class BallisticModel:
         Assumed β = m / (Cd A) [kg/m^2].
     drag_ceiling_m : float
         Height [m] above which drag is neglected (at 100 km it is below 3e-6 m/s^2 for β = 5000 kg/m^2).
-    max_step_s : float
+    substep_s : float
         Longest integration substep [s].
     drag_step_fraction : float
         Substeps are also kept below this fraction of the drag time scale ``|v| / |a_drag|``.
@@ -141,7 +141,7 @@ class BallisticModel:
     q_endo_m2_s3: float
     ballistic_coefficient_kg_m2: float
     drag_ceiling_m: float = 100e3
-    max_step_s: float = 5.0
+    substep_s: float = 5.0
     drag_step_fraction: float = 0.1
 
     def _drag_factor(self, r: F64, v: F64) -> tuple[F64, F64, F64]:
@@ -195,8 +195,8 @@ class BallisticModel:
         return jac
 
     def max_step_s(self, x_ecef: F64) -> F64:
-        """Substep limit [s], shape (m,): ``max_step_s``, shortened in dense air to resolve the drag."""
-        step = np.full(x_ecef.shape[0], self.max_step_s)
+        """Substep limit [s], shape (m,): ``substep_s``, shortened in dense air to resolve the drag."""
+        step = np.full(x_ecef.shape[0], self.substep_s)
         if self.earth.drag:
             k = self._drag_factor(x_ecef[:, :3], x_ecef[:, 3:])[0]  # |a_d| / |v| = k
             step = np.where(k > 0.0, np.minimum(step, self.drag_step_fraction / np.maximum(k, 1e-30)), step)
