@@ -217,6 +217,8 @@ class RadarSite:
         Centre of the azimuth sector, clockwise from north [rad] (ignored by 360-deg radars).
     nation : str
         Owning nation (releasability later).
+    look_offset_s : float
+        Scenario time of one search frame [s]; frames fall at ``look_offset_s + k * search_revisit_s``.
     ellipsoid : Ellipsoid
         Figure of the Earth for the position (WGS 84 or the sphere option).
     """
@@ -228,6 +230,7 @@ class RadarSite:
     alt_m: float = 0.0
     boresight_az_rad: float = 0.0
     nation: str = ""
+    look_offset_s: float = 0.0
     ellipsoid: Ellipsoid = field(default=WGS84)
 
     def __post_init__(self) -> None:
@@ -237,6 +240,7 @@ class RadarSite:
         _require(_finite(self.lon_rad), o, "lon_rad", "finite", self.lon_rad, "rad")
         _require(_finite(self.alt_m) and self.alt_m > -500.0, o, "alt_m", "> -500", self.alt_m, "m")
         _require(_finite(self.boresight_az_rad), o, "boresight_az_rad", "finite", self.boresight_az_rad, "rad")
+        _require(_finite(self.look_offset_s), o, "look_offset_s", "finite", self.look_offset_s, "s")
 
     @property
     def r_ecef_m(self) -> F64:
