@@ -31,7 +31,8 @@ def shooters(layers, pk, salvo, looks, reliability, p_disc=None, inventory=10**6
 
 
 def everywhere(s, n, looks=5):
-    return Opportunities(looks=np.full((s, n), looks), t_intercept_s=np.tile(np.arange(n, dtype=float), (s, 1)))
+    t = np.tile(np.arange(n, dtype=float), (s, 1))
+    return Opportunities(looks=np.full((s, n), looks), t_intercept_s=t)
 
 
 def check(mc_samples, expected):

@@ -60,6 +60,8 @@ from numpy.typing import ArrayLike, NDArray
 
 from bmdsim.earth.frames import enu_from_ecef_matrix, geodetic_to_ecef, wrap_to_pi
 from bmdsim.earth.model import WGS84, Ellipsoid
+from bmdsim.scenario.catalog import CatalogError
+from bmdsim.scenario.radar_catalog import RadarCatalog, load_radar_catalog, radar_kwargs
 
 F64 = NDArray[np.float64]
 Mode = Literal["search", "cued", "track"]
@@ -319,3 +321,17 @@ def in_sector(site: RadarSite, az_rad: ArrayLike) -> NDArray[np.bool_]:
         return np.ones(az.shape, dtype=bool)
     off = wrap_to_pi(az - site.boresight_az_rad)
     return np.abs(off) <= site.radar.sector_half_width_rad + 1e-12
+
+
+def radar_from_catalog(key: str, catalog: RadarCatalog | None = None) -> RadarConfig:
+    """The :class:`RadarConfig` of a catalog radar (nominal figures).
+
+    A KeyError names the known keys; a figure the physics rejects raises a CatalogError naming the file
+    and the entry.
+    """
+    catalog = catalog or load_radar_catalog()
+    kwargs = radar_kwargs(key, catalog)
+    try:
+        return RadarConfig(**kwargs)  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise CatalogError(f"{catalog.path}: radars.{key}: {exc}") from exc
