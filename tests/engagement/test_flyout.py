@@ -17,11 +17,13 @@ def reference_tof(cfg, distance_m, elevation_rad):
     """solve_ivp(DOP853) of the same line model, with an event at the distance."""
 
     def rhs_on(t, y):
-        ds, dv = line_state_derivative(np.array(y[0]), np.array(y[1]), np.array(elevation_rad), 0.0, cfg, True)
+        ds, dv = line_state_derivative(np.array(y[0]), np.array(y[1]), np.array(elevation_rad), 0.0, cfg,
+                                       True)
         return [float(ds), float(dv)]
 
     def rhs_off(t, y):
-        ds, dv = line_state_derivative(np.array(y[0]), np.array(y[1]), np.array(elevation_rad), 0.0, cfg, False)
+        ds, dv = line_state_derivative(np.array(y[0]), np.array(y[1]), np.array(elevation_rad), 0.0, cfg,
+                                       False)
         return [float(ds), float(dv)]
 
     def arrive(t, y):
@@ -64,6 +66,6 @@ def test_bad_interceptor_names_the_field():
     with pytest.raises(ValueError, match=r"InterceptorConfig\[x\]\.burnout_speed_mps must be > 0"):
         InterceptorConfig(name="x", burnout_speed_mps=-1.0, burn_time_s=5.0, min_alt_m=0.0, max_alt_m=1e4,
                           max_range_m=1e4, kill_vehicle="endo")
-    with pytest.raises(ValueError, match="min_alt_m .* must be below max_alt_m"):
+    with pytest.raises(ValueError, match=r"min_alt_m .* must be below max_alt_m"):
         InterceptorConfig(name="x", burnout_speed_mps=1e3, burn_time_s=5.0, min_alt_m=2e4, max_alt_m=1e4,
                           max_range_m=1e4, kill_vehicle="endo")

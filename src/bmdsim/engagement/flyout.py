@@ -91,12 +91,14 @@ class InterceptorConfig:
             if not getattr(self, f) >= 0:
                 raise ValueError(f"{owner}.{f} must be >= 0, got {getattr(self, f)}")
         if self.min_alt_m >= self.max_alt_m:
-            raise ValueError(f"{owner}: min_alt_m ({self.min_alt_m}) must be below max_alt_m ({self.max_alt_m})")
+            raise ValueError(f"{owner}: min_alt_m ({self.min_alt_m}) must be below max_alt_m "
+                             f"({self.max_alt_m})")
         if self.min_range_m >= self.max_range_m:
             raise ValueError(f"{owner}: min_range_m ({self.min_range_m}) must be below max_range_m "
                              f"({self.max_range_m})")
         if self.kill_vehicle not in ("exo", "endo", "exo-endo"):
-            raise ValueError(f"{owner}.kill_vehicle must be 'exo', 'endo' or 'exo-endo', got {self.kill_vehicle!r}")
+            raise ValueError(f"{owner}.kill_vehicle must be 'exo', 'endo' or 'exo-endo', "
+                             f"got {self.kill_vehicle!r}")
         if not 0.0 <= self.pk <= 1.0:
             raise ValueError(f"{owner}.pk must be in [0, 1], got {self.pk}")
 
