@@ -44,7 +44,7 @@ from bmdsim.earth.model import WGS84, Ellipsoid
 from bmdsim.flight.propagator import PHASE_BOOST, Trajectories
 from bmdsim.scenario.catalog import CatalogError
 from bmdsim.scenario.radar_catalog import RadarCatalog, infrared_kwargs, load_radar_catalog
-from bmdsim.sensors._streams import Seed, stream_for
+from bmdsim.sensors._streams import Seed, root_sequence, stream_for
 
 F64 = NDArray[np.float64]
 
@@ -176,6 +176,7 @@ def detect_launches(traj: Trajectories, config: InfraredConfig, seed: Seed, *,
     ids = np.arange(n, dtype=np.int64) if threat_ids is None else np.asarray(threat_ids, dtype=np.int64)
     if ids.shape != (n,):
         raise ValueError(f"detect_launches: threat_ids must have shape ({n},), got {ids.shape}")
+    root = root_sequence(seed)
     t_cross = cloud_crossing_times(traj, config.cloud_top_alt_m)
     t_det = t_cross + config.dwell_s
     seen = np.isfinite(t_cross) & (traj.t_burnout_s >= t_det - 1e-9)
@@ -193,7 +194,7 @@ def detect_launches(traj: Trajectories, config: InfraredConfig, seed: Seed, *,
         r_det[~ok] = traj.r_ecef_m[rows[~ok], k0[rows[~ok]]]
         lat1, lon1, _ = ecef_to_geodetic(r_det, ellipsoid)
         az_true = surface_inverse(lat0, lon0, lat1, lon1, ellipsoid)[1]
-        noise = np.stack([stream_for(seed, config.name, int(ids[i])).standard_normal(3) for i in rows])
+        noise = np.stack([stream_for(root, config.name, int(ids[i])).standard_normal(3) for i in rows])
         s2 = np.sin(lat0) ** 2
         w = 1.0 - ellipsoid.e2 * s2
         m_rad = ellipsoid.a_m * (1.0 - ellipsoid.e2) / w**1.5

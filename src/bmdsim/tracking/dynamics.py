@@ -56,6 +56,8 @@ F64 = NDArray[np.float64]
 
 _DRHO_DH_STEP_M = 50.0  # half-width of the density-gradient difference; ln rho is piecewise linear on 25 m'
 _MIN_STEP_S = 0.05  # floor of the drag-limited substep
+_DENSITY_SCALE_HEIGHT_M = 6000.0  # about the smallest scale height of USSA76 below 100 km (5.6-8.5 km)
+_DRAG_ACCEL_FLOOR_M_S2 = 0.01  # below this drag does not shorten the substep
 
 
 class MotionModel(Protocol):
@@ -132,7 +134,8 @@ class BallisticModel:
     substep_s : float
         Longest integration substep [s].
     drag_step_fraction : float
-        Substeps are also kept below this fraction of the drag time scale ``|v| / |a_drag|``.
+        Where drag matters, substeps are also kept below this fraction of the time in which drag changes
+        (see :meth:`max_step_s`).
     """
 
     is_linear = False
@@ -195,11 +198,23 @@ class BallisticModel:
         return jac
 
     def max_step_s(self, x_ecef: F64) -> F64:
-        """Substep limit [s], shape (m,): ``substep_s``, shortened in dense air to resolve the drag."""
+        """Substep limit [s], shape (m,): ``substep_s``, shortened where drag matters.
+
+        Where the drag acceleration exceeds 0.01 m/s^2 the substep is kept below ``drag_step_fraction``
+        times the shorter of two time scales: ``|v| / |a_drag|`` (the speed changes) and
+        ``H / |dh/dt|`` with H = 6 km, about the smallest density scale height below 100 km (the density,
+        hence the drag, changes by a factor e). At 40 km falling at 1.2 km/s this gives 0.5 s; 5 s steps
+        there err by 0.5 m over 20 s and misstate the covariance by 7% (tests/tracking/test_dynamics.py).
+        """
         step = np.full(x_ecef.shape[0], self.substep_s)
         if self.earth.drag:
-            k = self._drag_factor(x_ecef[:, :3], x_ecef[:, 3:])[0]  # |a_d| / |v| = k
-            step = np.where(k > 0.0, np.minimum(step, self.drag_step_fraction / np.maximum(k, 1e-30)), step)
+            r, v = x_ecef[:, :3], x_ecef[:, 3:]
+            k = self._drag_factor(r, v)[0]  # |a_d| / |v|
+            speed = np.sqrt(np.einsum("ij,ij->i", v, v))
+            radial_speed = np.abs(np.einsum("ij,ij->i", r, v)) / np.linalg.norm(r, axis=1)
+            tau = np.minimum(1.0 / np.maximum(k, 1e-30), _DENSITY_SCALE_HEIGHT_M / np.maximum(radial_speed, 1e-9))
+            significant = k * speed > _DRAG_ACCEL_FLOOR_M_S2
+            step = np.where(significant, np.minimum(step, self.drag_step_fraction * tau), step)
             step = np.maximum(step, _MIN_STEP_S)
         return step
 

@@ -1,0 +1,129 @@
+"""Fire control: intercept windows of each shooter against each threat, and shoot-look-shoot opportunities.
+
+For a shooter at a fixed site and a threat flying its (predicted) trajectory on a time grid, an intercept
+at grid time ``t_k`` is feasible when
+
+- the threat is past its boost (``phase == 1``) and inside the interceptor's envelope: altitude within
+  [min_alt, max_alt], slant range from the launcher within [min_range, max_range], elevation above the
+  launcher's horizon;
+- the interceptor can get there: ``t_launch = t_k - TOF(point)`` is finite, and
+- the shooter may fire then: ``t_launch >= t_earliest_launch``, the first time the shooter's nation holds a
+  fire-control-quality track (from the sensors it may use, plus data latency) plus the decision and
+  reaction time.
+
+The first feasible grid time is the earliest intercept; shoot-look-shoot then asks, look after look,
+for the next feasible intercept whose launch comes after the previous intercept plus the kill-assessment
+time. Windows are read on the trajectory grid, so times are exact to the grid step (1 s by default).
+
+Engagement uses the threat's true trajectory as the predicted one once a fire-control-quality track
+exists; track errors enter through the time at which that quality is reached, not through miss
+distance (kill probability is the catalog's single-shot Pk).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from bmdsim.earth.frames import ecef_to_enu, enu_to_az_el_range
+from bmdsim.engagement.battle import Opportunities
+from bmdsim.engagement.flyout import InterceptorConfig
+from bmdsim.flight.propagator import Trajectories
+
+F64 = NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EngagementWindows:
+    """Per (shooter, threat) results of fire control.
+
+    Attributes
+    ----------
+    looks : ndarray of int, shape (s, n)
+        Shoot-look-shoot opportunities (capped at ``max_looks``), 0 if the shooter cannot engage.
+    t_intercept_s, t_launch_s : ndarray, shape (s, n, max_looks)
+        Intercept and launch times of each look (NaN beyond ``looks``).
+    t_window_open_s, t_window_close_s : ndarray, shape (s, n)
+        First and last feasible intercept time ignoring the launch-time constraint (geometry only).
+    r_intercept_ecef_m : ndarray, shape (s, n, 3)
+        Point of the first intercept (NaN if none).
+    """
+
+    looks: NDArray[np.int64]
+    t_intercept_s: F64
+    t_launch_s: F64
+    t_window_open_s: F64
+    t_window_close_s: F64
+    r_intercept_ecef_m: F64
+
+    def opportunities(self) -> Opportunities:
+        return Opportunities(looks=self.looks,
+                             t_intercept_s=np.where(self.looks > 0, self.t_intercept_s[..., 0], np.inf))
+
+
+def _feasible(tr: Trajectories, site_lla: F64, cfg: InterceptorConfig, earth_ellipsoid) -> tuple[F64, F64]:
+    """Geometric feasibility (n, k) and the launch time needed for each grid point (n, k)."""
+    enu = ecef_to_enu(tr.r_ecef_m, site_lla[0], site_lla[1], site_lla[2], earth_ellipsoid)
+    _, el, slant = enu_to_az_el_range(enu)
+    alt = tr.alt_m
+    with np.errstate(invalid="ignore"):
+        geom = ((tr.phase == 1) & (alt >= cfg.min_alt_m) & (alt <= cfg.max_alt_m)
+                & (slant >= cfg.min_range_m) & (slant <= cfg.max_range_m) & (el > 0.0))
+    tof = np.full(alt.shape, np.inf)
+    if geom.any():
+        tof[geom] = cfg.time_of_flight_s(slant[geom], el[geom])
+    t_launch = tr.t_s[None, :] - tof
+    return geom & np.isfinite(tof), t_launch
+
+
+def fire_control(tr: Trajectories, site_lla: F64, interceptors: list[InterceptorConfig],
+                 t_earliest_launch_s: F64, kill_assessment_s: F64, max_looks: NDArray[np.int64],
+                 earth_ellipsoid) -> EngagementWindows:
+    """Intercept windows and shoot-look-shoot opportunities for ``s`` shooters against ``n`` threats.
+
+    Parameters
+    ----------
+    tr : Trajectories
+        Threat trajectories on a grid (``output_step_s`` set).
+    site_lla : ndarray, shape (s, 3)
+        Launcher positions, geodetic [rad, rad, m].
+    interceptors : list of InterceptorConfig, length s
+    t_earliest_launch_s : ndarray, shape (s, n)
+        Earliest time each shooter may launch at each threat (inf: never: no usable track).
+    kill_assessment_s : ndarray, shape (s,)
+        Time after an intercept before the next launch decision [s].
+    max_looks : ndarray of int, shape (s,)
+    earth_ellipsoid : Ellipsoid
+    """
+    s, n, k = len(interceptors), tr.n, tr.t_s.size
+    m = int(max(np.max(max_looks, initial=1), 1))
+    looks = np.zeros((s, n), dtype=np.int64)
+    t_int = np.full((s, n, m), np.nan)
+    t_lau = np.full((s, n, m), np.nan)
+    w_open = np.full((s, n), np.nan)
+    w_close = np.full((s, n), np.nan)
+    r_int = np.full((s, n, 3), np.nan)
+    t_grid = np.broadcast_to(tr.t_s, (n, k))
+    rows = np.arange(n)
+    for i, cfg in enumerate(interceptors):
+        geom, t_launch = _feasible(tr, site_lla[i], cfg, earth_ellipsoid)
+        any_geom = geom.any(axis=1)
+        w_open[i, any_geom] = np.max(np.where(geom, -t_grid, -np.inf), axis=1)[any_geom] * -1.0
+        w_close[i, any_geom] = np.max(np.where(geom, t_grid, -np.inf), axis=1)[any_geom]
+        not_before = t_earliest_launch_s[i].copy()
+        for look in range(int(max_looks[i])):
+            ok = geom & (t_launch >= not_before[:, None])
+            has = ok.any(axis=1)
+            if not has.any():
+                break
+            kk = np.argmax(ok, axis=1)
+            t_int[i, has, look] = tr.t_s[kk[has]]
+            t_lau[i, has, look] = t_launch[rows[has], kk[has]]
+            if look == 0:
+                r_int[i, has] = tr.r_ecef_m[rows[has], kk[has]]
+            looks[i, has] += 1
+            not_before = np.where(has, tr.t_s[kk] + kill_assessment_s[i], np.inf)
+    return EngagementWindows(looks=looks, t_intercept_s=t_int, t_launch_s=t_lau, t_window_open_s=w_open,
+                             t_window_close_s=w_close, r_intercept_ecef_m=r_int)
