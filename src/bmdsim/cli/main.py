@@ -22,9 +22,11 @@ def cli() -> None:
 
 
 def _register() -> None:
+    from bmdsim.cli.coverage import coverage
     from bmdsim.cli.trajectory import trajectory
 
     cli.add_command(trajectory)
+    cli.add_command(coverage)
 
 
 _register()

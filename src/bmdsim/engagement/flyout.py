@@ -10,7 +10,7 @@ with ``a_boost = v_burnout / t_burn`` (the catalog's burnout speed taken as the 
 boost), ``gamma`` the local flight-path angle of the line at distance s (it rises as the Earth curves
 away beneath it), ``g = GM/r^2``, US Standard Atmosphere 1976 density and a constant ballistic
 coefficient ``beta``. Flight times are tabulated once per interceptor, over elevation angles of the line
-every 1 deg and distance, by RK4 at 0.05 s; a time of flight is then read by interpolation.
+every 1 deg and distance, by RK4 at 0.05 s (0.25 s after the first 30 s of coast); a time of flight is then read by interpolation.
 
 Limits: a straight line ignores the curved, lofted path a long-range exo-atmospheric interceptor flies
 and the divert of its kill vehicle; flight times to far points are therefore approximate (a few percent
@@ -164,8 +164,10 @@ def flyout_table(cfg: InterceptorConfig, h0_m: float = 0.0) -> tuple[F64, F64]:
     t_max = cfg.burn_time_s + 2.5 * cfg.max_range_m / cfg.burnout_speed_mps
     n_burn = int(np.ceil(cfg.burn_time_s / _DT_S))
     dt_burn = cfg.burn_time_s / n_burn  # boost steps end exactly at burnout
-    n_coast = int(np.ceil((t_max - cfg.burn_time_s) / _DT_S))
-    steps = [(dt_burn, True)] * n_burn + [(_DT_S, False)] * n_coast
+    # 0.05 s through boost and the first 30 s of coast (dense air, fast-changing drag), then 0.25 s
+    n_fine = int(np.ceil(30.0 / _DT_S))
+    n_coarse = max(int(np.ceil((t_max - cfg.burn_time_s - 30.0) / (5 * _DT_S))), 0)
+    steps = [(dt_burn, True)] * n_burn + [(_DT_S, False)] * n_fine + [(5 * _DT_S, False)] * n_coarse
     e = _ELEV_GRID_RAD
     s = np.zeros_like(e)
     v = np.zeros_like(e)

@@ -82,17 +82,22 @@ class LookGeometry:
 
 
 def segment_misses_unit_sphere(p0: ArrayLike, p1: ArrayLike) -> NDArray[np.bool_]:
-    """True where the segment p0-p1 (shape (..., 3)) stays outside the open unit ball."""
+    """True where the segment p0-p1 (shape (..., 3)) does not pass inside the unit sphere.
+
+    ``|p0 + t d|^2 - 1 = c + 2 b t + |d|^2 t^2`` with ``b = p0 . d`` and ``c = |p0|^2 - 1``; its minimum over
+    ``t`` in [0, 1] is negative exactly when the segment enters the sphere. An end point within 1e-12 of the
+    radius (6 µm on the Earth) counts as on the surface (``c = 0``), so an antenna at height 0 sees along
+    its tangent plane but not below it, whatever the rounding of its position.
+    """
     a = np.asarray(p0, dtype=float)
-    b = np.asarray(p1, dtype=float)
-    d = b - a
+    d = np.asarray(p1, dtype=float) - a
     dd = np.einsum("...i,...i->...", d, d)
+    b = np.einsum("...i,...i->...", a, d)
+    c = np.einsum("...i,...i->...", a, a) - 1.0
+    c = np.where(np.abs(c) < 2e-12, 0.0, c)
     with np.errstate(invalid="ignore", divide="ignore"):
-        t = np.clip(-np.einsum("...i,...i->...", a, d) / dd, 0.0, 1.0)
-    t = np.where(dd > 0, t, 0.0)
-    closest = a + t[..., None] * d
-    # 1e-12 of the radius (6 µm): a ray grazing the surface exactly counts as clear.
-    return np.einsum("...i,...i->...", closest, closest) >= 1.0 - 2e-12
+        t = np.where(dd > 0, np.clip(-b / np.where(dd > 0, dd, 1.0), 0.0, 1.0), 0.0)
+    return c + t * (2.0 * b + t * dd) >= 0.0
 
 
 def is_clear_of_ellipsoid(r0_ecef_m: ArrayLike, r1_ecef_m: ArrayLike, ellipsoid: Ellipsoid) -> NDArray[np.bool_]:

@@ -83,7 +83,7 @@ class TrackerConfig:
     max_step_s : float
         Longest prediction substep [s].
     drag_step_fraction : float
-        In dense air substeps are also kept below this fraction of the drag time scale |v| / |a_drag|.
+        Where drag matters, substeps are also kept below this fraction of the time in which it changes.
     init_detections : int
         M: detections needed to start a track.
     init_window_s : float
