@@ -1,4 +1,4 @@
-"""Shared fixtures for the sensors tests: small flown threat sets and placed radars (round, made-up figures)."""
+"""Shared fixtures for the sensors tests: small flown threat sets and radars (round, made-up figures)."""
 
 import math
 

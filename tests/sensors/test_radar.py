@@ -101,7 +101,7 @@ def test_impossible_parameters_rejected(field, value, message):
 
 
 def test_reversed_elevation_limits_rejected():
-    with pytest.raises(ValueError, match="RadarConfig.min_elevation_rad must be < max_elevation_rad"):
+    with pytest.raises(ValueError, match=r"RadarConfig\.min_elevation_rad must be < max_elevation_rad"):
         make_radar(min_elevation_rad=0.5, max_elevation_rad=0.2)
 
 

@@ -93,7 +93,8 @@ def test_nonnegative_elevation_is_always_clear():
 
 def test_no_refraction_means_no_correction_and_nan_is_not_visible():
     site = RadarSite(name="s", radar=make_radar(**BIG), lat_rad=0.6, lon_rad=2.2, alt_m=100.0)
-    r = geodetic_to_ecef(np.array([0.61, 0.62, np.nan]), np.array([2.21, 2.3, 2.2]), np.array([1e4, 1e5, 1e5]))
+    r = geodetic_to_ecef(np.array([0.61, 0.62, np.nan]), np.array([2.21, 2.3, 2.2]),
+                         np.array([1e4, 1e5, 1e5]))
     g1 = look_geometry(site, r)
     gk = look_geometry(site, r, refraction_k=1.0 + 1e-15)
     np.testing.assert_allclose(gk.el_apparent_rad[:2], g1.el_rad[:2], atol=1e-12)

@@ -31,13 +31,16 @@ def parse_position(text: str, option: str) -> tuple[float, float, float]:
 
 @click.command()
 @click.option("--radar", "radar_key", required=True, metavar="NAME", help="Catalog radar (e.g. tpy2-fbm).")
-@click.option("--at", "at", required=True, metavar="LAT,LON[,HEIGHT_M]", help="Radar position, degrees and metres.")
+@click.option("--at", "at", required=True, metavar="LAT,LON[,HEIGHT_M]",
+              help="Radar position, degrees and metres.")
 @click.option("--boresight-az", type=float, default=0.0, show_default=True, metavar="DEG",
               help="Centre of the azimuth sector, clockwise from north (sectored radars).")
-@click.option("--target-altitude", type=float, required=True, metavar="KM", help="Target height above the Earth.")
+@click.option("--target-altitude", type=float, required=True, metavar="KM",
+              help="Target height above the Earth.")
 @click.option("--rcs", type=float, default=None, metavar="M2",
               help="Target radar cross section (default: the radar's reference RCS, 1 m^2).")
-@click.option("--earth", "earth_shape", type=click.Choice(["wgs84", "sphere"]), default="wgs84", show_default=True)
+@click.option("--earth", "earth_shape", type=click.Choice(["wgs84", "sphere"]), default="wgs84",
+              show_default=True)
 @click.option("--refraction", type=click.Choice(["none", "4/3"]), default="none", show_default=True,
               help="Effective-Earth refraction model for line of sight.")
 @click.option("--min-elevation", type=float, default=None, metavar="DEG",

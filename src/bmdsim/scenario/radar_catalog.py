@@ -206,16 +206,21 @@ def radar_kwargs(key: str, catalog: RadarCatalog | None = None) -> dict[str, flo
 
 
 def rcs_figures_m2(catalog: RadarCatalog | None = None) -> dict[str, float]:
-    """Nominal RCS of each object class [m^2]: booster, reentry_vehicle, unseparated_body, spent_stage, shell."""
+    """Nominal RCS of each object class [m^2].
+
+    Keys: ``booster``, ``reentry_vehicle``, ``unseparated_body``, ``spent_stage``, ``shell``.
+    """
     catalog = catalog or load_radar_catalog()
-    return {name.removesuffix("_m2"): getattr(catalog.rcs, name).value for name in type(catalog.rcs).model_fields}
+    rcs = catalog.rcs
+    return {name.removesuffix("_m2"): getattr(rcs, name).value for name in type(rcs).model_fields}
 
 
 def infrared_kwargs(key: str = "sbirs", catalog: RadarCatalog | None = None) -> dict[str, float | str]:
     """SI keyword arguments of ``InfraredConfig`` for a catalog infrared system."""
     catalog = catalog or load_radar_catalog()
     if key not in catalog.infrared:
-        raise KeyError(f"no infrared system {key!r} in the catalog (known: {', '.join(sorted(catalog.infrared))})")
+        known = ", ".join(sorted(catalog.infrared))
+        raise KeyError(f"no infrared system {key!r} in the catalog (known: {known})")
     e = catalog.infrared[key]
     return {
         "name": key,

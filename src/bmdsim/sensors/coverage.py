@@ -87,9 +87,9 @@ def sector_azimuths_rad(site: RadarSite, step_rad: float = math.radians(1.0)) ->
         raise ValueError(f"step_rad must be > 0 rad, got {step_rad}")
     radar = site.radar
     if radar.is_rotator_or_full_circle:
-        n = int(round(2.0 * math.pi / step_rad))
-        return np.arange(n) * (2.0 * math.pi / n)
-    n = int(math.floor(2.0 * radar.sector_half_width_rad / step_rad + 1e-9))
+        n = round(2.0 * math.pi / step_rad)
+        return np.arange(n, dtype=float) * (2.0 * math.pi / n)
+    n = math.floor(2.0 * radar.sector_half_width_rad / step_rad + 1e-9)
     offsets = -radar.sector_half_width_rad + step_rad * np.arange(n + 1)
     return wrap_to_2pi(site.boresight_az_rad + offsets)
 
@@ -137,14 +137,8 @@ def coverage(site: RadarSite, *, target_alt_m: float, rcs_m2: float, refraction_
     -------
     Coverage
     """
-    if not (math.isfinite(target_alt_m) and target_alt_m >= 0):
-        raise ValueError(f"coverage: target_alt_m must be >= 0 m, got {target_alt_m}")
-    if not (math.isfinite(rcs_m2) and rcs_m2 > 0):
-        raise ValueError(f"coverage: rcs_m2 must be > 0 m^2, got {rcs_m2}")
+    el_min = _checked_inputs(site, target_alt_m, rcs_m2, min_elevation_rad)
     radar = site.radar
-    el_min = radar.min_elevation_rad if min_elevation_rad is None else float(min_elevation_rad)
-    if not -math.pi / 2 <= el_min < radar.max_elevation_rad:
-        raise ValueError(f"coverage: min_elevation_rad must be in [-pi/2, max elevation), got {el_min}")
     r_det = float(detection_range_m(radar, rcs_m2, "search"))
     az = sector_azimuths_rad(site, az_step_rad)
     m = az.size
@@ -168,11 +162,26 @@ def coverage(site: RadarSite, *, target_alt_m: float, rcs_m2: float, refraction_
         lo[idx[good]] = mid[idx[good]]
         hi[idx[~good]] = mid[idx[~good]]
     _, _, _, slant = _conditions(site, az, lo, target_alt_m, refraction_k, el_min, r_det)
-    s, r_ok, dt, _ = _conditions(site, az, np.where(any_ok, hi, 0.0), target_alt_m, refraction_k, el_min, r_det)
+    beyond = np.where(any_ok, hi, 0.0)
+    s, r_ok, _, _ = _conditions(site, az, beyond, target_alt_m, refraction_k, el_min, r_det)
     labels = tuple(_label(bool(si), bool(ri), el_min) for si, ri in zip(s, r_ok, strict=True))
     return Coverage(azimuth_rad=az, ground_range_m=lo, slant_range_m=np.where(any_ok, slant, 0.0),
                     limited_by=labels, target_alt_m=float(target_alt_m), rcs_m2=float(rcs_m2),
                     detection_range_m=r_det, min_elevation_rad=el_min, refraction_k=float(refraction_k))
+
+
+def _checked_inputs(site: RadarSite, target_alt_m: float, rcs_m2: float,
+                    min_elevation_rad: float | None) -> float:
+    """Validate the coverage inputs; return the minimum elevation to use [rad]."""
+    if not (math.isfinite(target_alt_m) and target_alt_m >= 0):
+        raise ValueError(f"coverage: target_alt_m must be >= 0 m, got {target_alt_m}")
+    if not (math.isfinite(rcs_m2) and rcs_m2 > 0):
+        raise ValueError(f"coverage: rcs_m2 must be > 0 m^2, got {rcs_m2}")
+    radar = site.radar
+    el_min = radar.min_elevation_rad if min_elevation_rad is None else float(min_elevation_rad)
+    if not -math.pi / 2 <= el_min < radar.max_elevation_rad:
+        raise ValueError(f"coverage: min_elevation_rad must be in [-pi/2, max elevation), got {el_min}")
+    return el_min
 
 
 def _label(sight_ok: bool, range_ok: bool, el_min: float) -> str:

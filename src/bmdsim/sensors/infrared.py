@@ -83,7 +83,8 @@ class InfraredConfig:
             v = getattr(self, name)
             ok = math.isfinite(v) and (v > 0 if strict else v >= 0)
             if not ok:
-                raise ValueError(f"InfraredConfig.{name} must be {'>' if strict else '>='} 0 {unit}, got {v!r}")
+                bound = ">" if strict else ">="
+                raise ValueError(f"InfraredConfig.{name} must be {bound} 0 {unit}, got {v!r}")
 
 
 def infrared_from_catalog(key: str = "sbirs", catalog: RadarCatalog | None = None) -> InfraredConfig:

@@ -111,9 +111,10 @@ def sensor_sites(sites: Sequence[RadarSite]) -> SensorSites:
     if len(set(names)) != len(names):
         raise ValueError(f"sensor names must be unique, got {names}")
     lla = np.array([[s.lat_rad, s.lon_rad, s.alt_m] for s in sites], dtype=float).reshape(-1, 3)
-    return SensorSites(name=names, nation=tuple(s.nation for s in sites), lla=lla,
-                       r_ecef_m=np.array([s.r_ecef_m for s in sites], dtype=float).reshape(-1, 3),
-                       R_enu_from_ecef=np.array([s.R_enu_from_ecef for s in sites], dtype=float).reshape(-1, 3, 3))
+    r_ecef = np.array([s.r_ecef_m for s in sites], dtype=float).reshape(-1, 3)
+    R_enu_from_ecef = np.array([s.R_enu_from_ecef for s in sites], dtype=float).reshape(-1, 3, 3)
+    return SensorSites(name=names, nation=tuple(s.nation for s in sites), lla=lla, r_ecef_m=r_ecef,
+                       R_enu_from_ecef=R_enu_from_ecef)
 
 
 def interpolate_positions(traj: Trajectories, t_s: ArrayLike) -> F64:
@@ -244,6 +245,10 @@ def _observe_site(site: RadarSite, traj: Trajectories, rcs: ThreatRcs, cue: F64,
     seen = vis_grid.any(axis=1)
     first_visible[seen] = traj.t_s[np.argmax(vis_grid[seen], axis=1)]
     rows = np.flatnonzero(seen)
+    if rows.size == 0:
+        return _SiteResult(t=np.zeros(0), threat=np.zeros(0, dtype=np.int64), z=np.zeros((0, 3)),
+                           sigma=np.zeros((0, 3)), snr=np.zeros(0), first_visible=first_visible,
+                           first_det=first_det, last_det=last_det, n_det=n_det)
     r_ecef, v_ecef, t_end = traj.r_ecef_m[rows], traj.v_ecef_mps[rows], _end_times(traj)[rows]
     sub_rcs, t_bo = rcs.take(rows), traj.t_burnout_s[rows]
     gens = [stream_for(root, site.name, int(ids[i])) for i in rows]
@@ -254,8 +259,7 @@ def _observe_site(site: RadarSite, traj: Trajectories, rcs: ThreatRcs, cue: F64,
     search = _looks(site, r_ecef, v_ecef, traj.t_s, ts, valid_s, rcs_at_time(sub_rcs, ts, t_bo), cued, gens,
                     "search", refraction_k)
     has = search.detected.any(axis=1)
-    first = np.zeros_like(search.detected)
-    first[np.flatnonzero(has), np.argmax(search.detected, axis=1)[has]] = True
+    first = search.detected & (np.cumsum(search.detected, axis=1) == 1)  # the first detection of each row
     t_first = np.full(rows.size, np.nan)
     t_first[has] = search.t[first]
     # track: from the first detection on
@@ -315,25 +319,34 @@ def observe(traj: Trajectories, sites: Sequence[RadarSite], seed: Seed, *, rcs: 
     cue = np.full(n, np.nan) if cue_time_s is None else np.asarray(cue_time_s, dtype=float).reshape(n)
     if traj.t_s.size < 2:
         raise ValueError("observe: the trajectories need a time grid of at least two points (output_step_s)")
-    if traj.t_s.size >= 3 and not np.allclose(np.diff(traj.t_s), traj.t_s[1] - traj.t_s[0], rtol=1e-9, atol=1e-9):
+    step = traj.t_s[1] - traj.t_s[0]
+    if traj.t_s.size >= 3 and not np.allclose(np.diff(traj.t_s), step, rtol=1e-9, atol=1e-9):
         raise ValueError("observe: the trajectory time grid must be uniform")
     root = root_sequence(seed)
-    table = sensor_sites(sites)
     results = [_observe_site(site, traj, rcs, cue, ids, root, refraction_k) for site in sites]
-    t = np.concatenate([r.t for r in results]) if results else np.zeros(0)
-    sensor = np.concatenate([np.full(r.t.size, j, dtype=np.int64) for j, r in enumerate(results)]) if results \
-        else np.zeros(0, dtype=np.int64)
-    threat = np.concatenate([r.threat for r in results]) if results else np.zeros(0, dtype=np.int64)
+    return _assemble(results, sensor_sites(sites), ids)
+
+
+def _assemble(results: list[_SiteResult], table: SensorSites, ids: I64) -> Observations:
+    """Merge per-site results into time-sorted measurements and the summary table."""
+    n, s = ids.size, len(results)
+
+    def cat(name: str, width: int = 0) -> F64:
+        empty = np.zeros((0, width) if width else 0)
+        return np.concatenate([getattr(r, name) for r in results]) if results else empty
+
+    t = cat("t")
+    sensor = np.repeat(np.arange(s, dtype=np.int64), [r.t.size for r in results])
+    threat = cat("threat").astype(np.int64)
     order = np.lexsort((threat, sensor, t))
-    meas = Measurements(
-        t_s=t[order], threat=threat[order].astype(np.int64), sensor=sensor[order],
-        z=(np.concatenate([r.z for r in results]) if results else np.zeros((0, 3)))[order],
-        sigma=(np.concatenate([r.sigma for r in results]) if results else np.zeros((0, 3)))[order],
-        snr_db=(np.concatenate([r.snr for r in results]) if results else np.zeros(0))[order], sites=table)
-    summary = DetectionSummary(
-        sensor_name=table.name, threat=ids,
-        first_visible_s=np.array([r.first_visible for r in results]).reshape(len(sites), n),
-        first_detection_s=np.array([r.first_det for r in results]).reshape(len(sites), n),
-        last_detection_s=np.array([r.last_det for r in results]).reshape(len(sites), n),
-        n_detections=np.array([r.n_det for r in results], dtype=np.int64).reshape(len(sites), n))
+    meas = Measurements(t_s=t[order], threat=threat[order], sensor=sensor[order],
+                        z=cat("z", 3)[order], sigma=cat("sigma", 3)[order], snr_db=cat("snr")[order],
+                        sites=table)
+
+    def stack(name: str) -> F64:
+        return np.array([getattr(r, name) for r in results]).reshape(s, n)
+
+    summary = DetectionSummary(sensor_name=table.name, threat=ids, first_visible_s=stack("first_visible"),
+                               first_detection_s=stack("first_det"), last_detection_s=stack("last_det"),
+                               n_detections=stack("n_det").astype(np.int64))
     return Observations(measurements=meas, summary=summary)

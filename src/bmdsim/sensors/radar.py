@@ -156,8 +156,8 @@ class RadarConfig:
 
     def __post_init__(self) -> None:
         o = "RadarConfig"
-        for name, unit in (("search_reference_range_m", "m"), ("reference_rcs_m2", "m^2"), ("max_range_m", "m"),
-                           ("search_revisit_s", "s"), ("track_revisit_s", "s"),
+        for name, unit in (("search_reference_range_m", "m"), ("reference_rcs_m2", "m^2"),
+                           ("max_range_m", "m"), ("search_revisit_s", "s"), ("track_revisit_s", "s"),
                            ("search_solid_angle_sr", "sr"), ("cued_solid_angle_sr", "sr"),
                            ("range_resolution_m", "m"), ("beamwidth_rad", "rad")):
             v = getattr(self, name)
@@ -175,8 +175,8 @@ class RadarConfig:
         _require(self.min_elevation_rad < self.max_elevation_rad, o, "min_elevation_rad",
                  f"< max_elevation_rad ({self.max_elevation_rad})", self.min_elevation_rad, "rad")
         _require(_finite(self.sector_half_width_rad) and 0 < self.sector_half_width_rad <= math.pi, o,
-                 "sector_half_width_rad", "in (0, pi] (a sector of at most 360 deg)", self.sector_half_width_rad,
-                 "rad")
+                 "sector_half_width_rad", "in (0, pi] (a sector of at most 360 deg)",
+                 self.sector_half_width_rad, "rad")
         _require(_finite(self.reference_snr_db), o, "reference_snr_db", "finite", self.reference_snr_db, "dB")
         _require(_finite(self.pfa) and 0 < self.pfa < 1, o, "pfa", "in (0, 1)", self.pfa)
         _require(self.swerling in (0, 1, 3), o, "swerling", "0, 1 or 3", self.swerling)
@@ -241,7 +241,8 @@ class RadarSite:
                  self.lat_rad, "rad")
         _require(_finite(self.lon_rad), o, "lon_rad", "finite", self.lon_rad, "rad")
         _require(_finite(self.alt_m) and self.alt_m > -500.0, o, "alt_m", "> -500", self.alt_m, "m")
-        _require(_finite(self.boresight_az_rad), o, "boresight_az_rad", "finite", self.boresight_az_rad, "rad")
+        _require(_finite(self.boresight_az_rad), o, "boresight_az_rad", "finite", self.boresight_az_rad,
+                 "rad")
         _require(_finite(self.look_offset_s), o, "look_offset_s", "finite", self.look_offset_s, "s")
 
     @property

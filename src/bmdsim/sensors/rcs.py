@@ -65,7 +65,8 @@ class ThreatRcs:
         b = np.atleast_1d(np.asarray(self.booster_m2, dtype=float))
         p = np.atleast_1d(np.asarray(self.post_boost_m2, dtype=float))
         if b.shape != p.shape or b.ndim != 1:
-            raise ValueError(f"ThreatRcs: booster_m2 {b.shape} and post_boost_m2 {p.shape} must be equal 1-D shapes")
+            raise ValueError(f"ThreatRcs: booster_m2 {b.shape} and post_boost_m2 {p.shape} must have the "
+                             "same 1-D shape")
         for name, v in (("booster_m2", b), ("post_boost_m2", p)):
             if not (np.all(np.isfinite(v)) and np.all(v > 0)):
                 raise ValueError(f"ThreatRcs.{name} must be > 0 m^2, got {v[~(np.isfinite(v) & (v > 0))][0]}")
@@ -167,7 +168,8 @@ def plan_spent_stages(traj: Trajectories, rows: ArrayLike, *, mass_kg: ArrayLike
     idx = np.atleast_1d(np.asarray(rows, dtype=np.intp))
     m = idx.size
     if not separation_speed_mps >= 0:
-        raise ValueError(f"plan_spent_stages: separation_speed_mps must be >= 0 m/s, got {separation_speed_mps}")
+        raise ValueError("plan_spent_stages: separation_speed_mps must be >= 0 m/s, "
+                         f"got {separation_speed_mps}")
     mass = np.broadcast_to(np.asarray(mass_kg, dtype=float), (m,)).copy()
     cda = np.broadcast_to(np.asarray(drag_area_m2, dtype=float), (m,)).copy()
     if np.any(mass <= 0) or np.any(cda < 0):

@@ -100,8 +100,9 @@ def segment_misses_unit_sphere(p0: ArrayLike, p1: ArrayLike) -> NDArray[np.bool_
     return c + t * (2.0 * b + t * dd) >= 0.0
 
 
-def is_clear_of_ellipsoid(r0_ecef_m: ArrayLike, r1_ecef_m: ArrayLike, ellipsoid: Ellipsoid) -> NDArray[np.bool_]:
-    """True where the straight segment between two ECEF points (shape (..., 3)) does not enter the ellipsoid."""
+def is_clear_of_ellipsoid(r0_ecef_m: ArrayLike, r1_ecef_m: ArrayLike,
+                          ellipsoid: Ellipsoid) -> NDArray[np.bool_]:
+    """True where the straight segment between ECEF points (shape (..., 3)) does not enter the ellipsoid."""
     scale = np.array([1.0 / ellipsoid.a_m, 1.0 / ellipsoid.a_m, 1.0 / ellipsoid.b_m])
     return segment_misses_unit_sphere(np.asarray(r0_ecef_m, dtype=float) * scale,
                                       np.asarray(r1_ecef_m, dtype=float) * scale)
@@ -229,7 +230,8 @@ def is_visible(site: RadarSite, geometry: LookGeometry, *, min_elevation_rad: fl
     el_min = radar.min_elevation_rad if min_elevation_rad is None else min_elevation_rad
     el = geometry.el_apparent_rad
     with np.errstate(invalid="ignore"):
-        ok = geometry.is_clear & (el >= el_min) & (el <= radar.max_elevation_rad) & in_sector(site, geometry.az_rad)
+        ok = geometry.is_clear & (el >= el_min) & (el <= radar.max_elevation_rad)
+        ok &= in_sector(site, geometry.az_rad)
         if use_max_range:
             ok &= geometry.range_m <= radar.max_range_m
     return ok & np.isfinite(geometry.range_m)
