@@ -217,3 +217,36 @@ def plan_impulsive(lat_rad: ArrayLike, lon_rad: ArrayLike, alt_m: ArrayLike, azi
                       phase_cda_m2=cda_m2 * ones, t_burnout_s=np.zeros(n), mode=np.zeros(n, dtype=np.int8),
                       u_horiz_ecef=u_h, u_up_ecef=u_up, pitch_end_rad=gamma, t_vertical_s=np.zeros(n),
                       t_pitch_end_s=np.zeros(n))
+
+
+def concat_plans(plans: Sequence[FlightPlan]) -> FlightPlan:
+    """One plan holding the rows of several, in order.
+
+    Plans with fewer phases are padded with zero-length, unpowered phases just before their final
+    (unpowered, open-ended) phase, so every row keeps its own phase sequence.
+    """
+    if not plans:
+        raise ValueError("concat_plans: no plans")
+    width = max(p.phase_t_end_s.shape[1] for p in plans)
+
+    def pad(p: FlightPlan, name: str) -> F64:
+        a = getattr(p, name)
+        extra = width - a.shape[1]
+        if extra == 0:
+            return a
+        if name == "phase_t_end_s":  # zero-length phases at the end of powered flight
+            burnout = a[:, -2:-1] if a.shape[1] > 1 else np.zeros((a.shape[0], 1))
+            fill = np.repeat(burnout, extra, axis=1)
+        elif name in ("phase_m0_kg", "phase_cda_m2"):
+            fill = np.repeat(a[:, -1:], extra, axis=1)
+        else:
+            fill = np.zeros((a.shape[0], extra))
+        return np.concatenate([a[:, :-1], fill, a[:, -1:]], axis=1)
+
+    fields = {}
+    for name in FlightPlan.__dataclass_fields__:
+        if name.startswith("phase_"):
+            fields[name] = np.concatenate([pad(p, name) for p in plans])
+        else:
+            fields[name] = np.concatenate([getattr(p, name) for p in plans])
+    return FlightPlan(**fields)
