@@ -32,9 +32,9 @@ from filterpy.kalman import ExtendedKalmanFilter
 from stonesoup.models.measurement.nonlinear import CartesianToElevationBearingRange
 from stonesoup.models.transition.linear import CombinedLinearGaussianTransitionModel, ConstantVelocity
 from stonesoup.predictor.kalman import ExtendedKalmanPredictor
+from stonesoup.types.array import StateVectors
 from stonesoup.types.detection import Detection
 from stonesoup.types.hypothesis import SingleHypothesis
-from stonesoup.types.array import StateVectors
 from stonesoup.types.state import GaussianState
 from stonesoup.updater.kalman import ExtendedKalmanUpdater
 

@@ -27,7 +27,8 @@ def make_sites(lla_deg_m: Sequence[tuple[float, float, float]]) -> SensorSites:
     lat, lon = np.radians(lla[:, 0]), np.radians(lla[:, 1])
     return SensorSites(name=tuple(f"s{i}" for i in range(len(lla))),
                        nation=tuple(f"n{i}" for i in range(len(lla))),
-                       lla=np.stack([lat, lon, lla[:, 2]], axis=1), r_ecef_m=geodetic_to_ecef(lat, lon, lla[:, 2]),
+                       lla=np.stack([lat, lon, lla[:, 2]], axis=1),
+                       r_ecef_m=geodetic_to_ecef(lat, lon, lla[:, 2]),
                        R_enu_from_ecef=enu_from_ecef_matrix(lat, lon))
 
 

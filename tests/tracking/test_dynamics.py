@@ -56,7 +56,7 @@ def test_gravity_gradient_matches_finite_differences_of_earth_gravity():
 
 @pytest.mark.parametrize("alt_m", [300e3, 40e3])
 def test_ballistic_jacobian_matches_finite_differences(alt_m):
-    model = BallisticModel(earth=FULL, q_m2_s3=1.0, q_endo_m2_s3=1.0, ballistic_coefficient_kg_m2=3000.0)
+    model = BallisticModel(earth=FULL, q_m2_s3=1.0, ballistic_coefficient_kg_m2=3000.0)
     x = _states(6, alt_m)
     fd = _fd_jacobian(model.derivative, x, np.array([1.0, 1.0, 1.0, 1e-3, 1e-3, 1e-3]))
     ours = model.jacobian(x)
@@ -71,21 +71,22 @@ def test_ballistic_jacobian_matches_finite_differences(alt_m):
 def test_ballistic_derivative_equals_flight_equations_of_motion():
     """The filter's model is the truth model of bmdsim.flight without thrust (same β, Earth)."""
     beta = 4000.0
-    model = BallisticModel(earth=FULL, q_m2_s3=0.0, q_endo_m2_s3=0.0, ballistic_coefficient_kg_m2=beta,
+    model = BallisticModel(earth=FULL, q_m2_s3=0.0, ballistic_coefficient_kg_m2=beta,
                            drag_ceiling_m=2e6)  # the flight model has drag up to 1000 km
     x = np.concatenate([_states(4, 60e3), _states(4, 500e3, seed=5)])
     m = x.shape[0]
     zero, one = np.zeros(m), np.ones(m)
     params = PhaseParams(thrust_n=zero, mdot_kg_s=zero, m0_kg=beta * one, t0_s=zero, cda_m2=one,
                          mode=np.zeros(m, dtype=np.int8), u_horiz_ecef=np.zeros((m, 3)),
-                         u_up_ecef=np.zeros((m, 3)), pitch_end_rad=zero, t_vertical_s=zero, t_pitch_end_s=zero)
+                         u_up_ecef=np.zeros((m, 3)), pitch_end_rad=zero, t_vertical_s=zero,
+                         t_pitch_end_s=zero)
     np.testing.assert_allclose(model.derivative(x), derivative(zero, x, params, FULL), rtol=1e-12, atol=1e-12)
 
 
 def test_prediction_follows_the_flight_propagator():
     """600 s of RK4 with 5 s substeps lands within 1 m of bmdsim.flight's adaptive DP5(4) truth."""
     tr = ballistic_truth(2)
-    model = BallisticModel(earth=VACUUM, q_m2_s3=0.0, q_endo_m2_s3=0.0, ballistic_coefficient_kg_m2=5000.0)
+    model = BallisticModel(earth=VACUUM, q_m2_s3=0.0, ballistic_coefficient_kg_m2=5000.0)
     x0 = np.concatenate([tr.r_ecef_m[:, 100], tr.v_ecef_mps[:, 100]], axis=1)
     x1, _ = predict(x0, np.zeros((2, 6, 6)), np.full(2, 600.0), model)
     np.testing.assert_allclose(x1[:, :3], tr.r_ecef_m[:, 700], rtol=0, atol=1.0)  # 1 m
@@ -100,8 +101,8 @@ def _flight_flow(x_ecef: np.ndarray, dt_s: float, beta_kg_m2: float, earth: Eart
     plan = FlightPlan(r0_ecef_m=x_ecef[:, :3], v0_ecef_mps=x_ecef[:, 3:], t_launch_s=zero,
                       phase_t_end_s=np.full((m, 1), np.inf), phase_thrust_n=0 * one, phase_mdot_kg_s=0 * one,
                       phase_m0_kg=beta_kg_m2 * one, phase_cda_m2=one, t_burnout_s=zero,
-                      mode=np.zeros(m, dtype=np.int8), u_horiz_ecef=np.zeros((m, 3)), u_up_ecef=np.zeros((m, 3)),
-                      pitch_end_rad=zero, t_vertical_s=zero, t_pitch_end_s=zero)
+                      mode=np.zeros(m, dtype=np.int8), u_horiz_ecef=np.zeros((m, 3)),
+                      u_up_ecef=np.zeros((m, 3)), pitch_end_rad=zero, t_vertical_s=zero, t_pitch_end_s=zero)
     # rtol 1e-11 (1e-10 in the air, where tighter tolerances crawl over the density table's 25 m kinks):
     # ~1e-4 m over these flights, 1e-6 of the 100 m difference steps
     tr = propagate(plan, earth, output_step_s=dt_s, tolerances=Tolerances(rtol=rtol, atol_m=1e-6,
@@ -114,15 +115,15 @@ def _flight_flow(x_ecef: np.ndarray, dt_s: float, beta_kg_m2: float, earth: Eart
 def test_prediction_matches_the_flight_propagator_and_its_flow_jacobian(earth, alt_m, dt_s, atol_m, rtol):
     """State and covariance prediction against bmdsim.flight's DP5(4) propagator (rtol 1e-11).
 
-    State: within ``atol_m`` (1 mm over 600 s of vacuum, 0.05 mm measured; 1 cm over 20 s in the air at 40 km, where the
-    substeps shrink to resolve the density; 1.6 mm measured). Covariance: Φ P Φ^T from the product of second-order
-    substep Φ against J P J^T with J the central-difference Jacobian of the propagator's flow (steps
-    100 m, 0.1 m/s), each entry relative to sqrt(P_ii P_jj): 1e-4 in vacuum (2e-5 measured); 1% in the
-    air (0.25% measured), where the density gradient is the difference over ±50 m of a table whose ln rho
-    is piecewise linear.
+    State: within ``atol_m`` (1 mm over 600 s of vacuum, 0.05 mm measured; 1 cm over 20 s in the air
+    at 40 km, where the substeps shrink to resolve the density; 1.6 mm measured). Covariance: Φ P Φ^T
+    from the product of second-order substep Φ against J P J^T with J the central-difference Jacobian
+    of the propagator's flow (steps 100 m, 0.1 m/s), each entry relative to sqrt(P_ii P_jj): 1e-4 in
+    vacuum (2e-5 measured); 1% in the air (0.25% measured), where the density gradient is the difference
+    over ±50 m of a table whose ln rho is piecewise linear.
     """
     beta = 5000.0
-    model = BallisticModel(earth=earth, q_m2_s3=0.0, q_endo_m2_s3=0.0, ballistic_coefficient_kg_m2=beta)
+    model = BallisticModel(earth=earth, q_m2_s3=0.0, ballistic_coefficient_kg_m2=beta, beta_rel_sigma=0.0)
     x0 = _states(2, alt_m, seed=11)
     x0[:, 3:] *= 0.5
     if alt_m > 100e3:  # 7.7 km/s horizontal: stays aloft for the 600 s
@@ -153,7 +154,7 @@ def test_constant_velocity_prediction_is_exact():
 
 
 def test_process_noise_is_the_integral_of_white_acceleration():
-    """Q(h) = ∫ Φ(s) G q G^T Φ(s)^T ds for constant velocity, by adaptive quadrature (BLK01 eq. 6.2.2-12)."""
+    """Q(h) = ∫ Φ(s) G q G^T Φ(s)^T ds for constant velocity, by adaptive quadrature (BLK01 sec. 6.2.2)."""
     q, h = 2.5, 7.0
     G = np.zeros((6, 3))
     G[3:] = np.eye(3)
@@ -167,8 +168,9 @@ def test_process_noise_is_the_integral_of_white_acceleration():
     np.testing.assert_allclose(process_noise(np.array([h]), np.array([q]))[0], ref, rtol=1e-12, atol=1e-12)
 
 
-def test_substeps_shorten_in_dense_air_and_noise_switches_at_the_ceiling():
-    model = BallisticModel(earth=FULL, q_m2_s3=0.5, q_endo_m2_s3=50.0, ballistic_coefficient_kg_m2=5000.0)
+def test_substeps_shorten_in_dense_air_and_noise_follows_the_drag():
+    model = BallisticModel(earth=FULL, q_m2_s3=0.5, ballistic_coefficient_kg_m2=5000.0, beta_rel_sigma=0.3,
+                           drag_noise_corr_time_s=1.5)
     x = np.concatenate([_states(1, 20e3), _states(1, 300e3)])
     x[0, 3:] = 3000.0 * x[0, :3] / np.linalg.norm(x[0, :3])  # rising at 3 km/s
     step = model.max_step_s(x)
@@ -176,15 +178,17 @@ def test_substeps_shorten_in_dense_air_and_noise_switches_at_the_ceiling():
     # at 20 km: density scale height / radial speed = 6 km / 3 km/s = 2 s -> 0.2 s; the speed time scale
     # |v| / |a_drag| = 2β / (rho |v|) = 1e4 / (0.089 * 3000) = 37 s is longer
     np.testing.assert_allclose(step[0], 0.2, rtol=1e-12)
-    np.testing.assert_array_equal(model.noise_psd_m2_s3(x), [50.0, 0.5])
-    vac = BallisticModel(earth=VACUUM, q_m2_s3=0.5, q_endo_m2_s3=50.0, ballistic_coefficient_kg_m2=5000.0)
+    # q + 2 τ (ε |a_drag|)^2 with |a_drag| = rho v^2 / 2β, rho(20 km) = 0.088910 kg/m^3 (USSA76 Table I)
+    a_drag = 0.088910 * 3000.0**2 / (2 * 5000.0)
+    np.testing.assert_allclose(model.noise_psd_m2_s3(x), [0.5 + 3.0 * (0.3 * a_drag) ** 2, 0.5], rtol=2e-4)
+    vac = BallisticModel(earth=VACUUM, q_m2_s3=0.5, ballistic_coefficient_kg_m2=5000.0)
     np.testing.assert_array_equal(vac.noise_psd_m2_s3(x), [0.5, 0.5])
     np.testing.assert_array_equal(vac.max_step_s(x), [5.0, 5.0])
 
 
 def test_rk4_step_is_fourth_order():
     """Halving the step cuts the one-step error 32x (local error O(h^5)): 25-40x measured."""
-    model = BallisticModel(earth=VACUUM, q_m2_s3=0.0, q_endo_m2_s3=0.0, ballistic_coefficient_kg_m2=1.0)
+    model = BallisticModel(earth=VACUUM, q_m2_s3=0.0, ballistic_coefficient_kg_m2=1.0)
     x0 = _states(3, 200e3)
     ref = x0
     for _ in range(256):

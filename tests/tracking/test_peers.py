@@ -6,6 +6,7 @@ recording every update, and each peer restarts from bmdsim's initial state and c
 and processes the same measurements of each threat in the same order (peers.py converts the state
 order and Stone Soup's bearing convention). bmdsim additionally splits the prediction at its output grid
 times; for constant velocity that is exact (Φ(a)Φ(b) = Φ(a+b), and the white-noise Q adds up likewise).
+bmdsim's NIS-driven manoeuvre noise has no counterpart in the peers and is off here.
 
 Tolerances (measured values in brackets):
 * filterpy, given an analytic Jacobian: states within 1e-8 posterior sigma [5e-11], covariance entries
@@ -33,7 +34,8 @@ def recorded():
     sig = np.array([[20.0, 1e-3, 1e-3], [30.0, 1.5e-3, 1.5e-3]])
     meas = simulate_measurements(tr.t_s, tr.r_ecef_m, sites, revisit_steps=[2, 3], sigma=sig,
                                  rng=np.random.default_rng(1), t_window_s=(0.0, 400.0))
-    cfg = TrackerConfig(motion_model="constant_velocity", q_m2_s3=Q, record_updates=True)
+    cfg = TrackerConfig(motion_model="constant_velocity", q_m2_s3=Q, maneuver_q_m2_s3=0.0,
+                        record_updates=True)
     pic = track(meas, None, tr.t_s[::10], cfg, VACUUM, impact_t_s=[])
     assert np.all(pic.n_updates > 100)
     return meas, pic

@@ -46,6 +46,8 @@ class SensorEntry(_Model):
     nation: str
     site: str
     boresight_az_deg: float | None = Field(default=None, ge=0.0, lt=360.0)
+    enabled: bool = True
+    source: str | None = None
 
 
 class ShooterEntry(_Model):
@@ -63,12 +65,15 @@ class ShooterEntry(_Model):
     pk: float | None = Field(default=None, ge=0.0, le=1.0)
     p_discriminate: float = Field(default=0.9, ge=0.0, le=1.0)
     fire_control_radar: str | None = None
+    enabled: bool = True
+    source: str | None = None
 
 
 class AssetEntry(_Model):
     name: str = Field(min_length=1)
     site: str
     value: float = Field(gt=0.0)
+    source: str | None = None
 
 
 class RaidEntry(_Model):
@@ -82,6 +87,7 @@ class RaidEntry(_Model):
     spacing_s: float = Field(default=0.0, ge=0.0)
     profile: Literal["minimum-energy", "lofted", "depressed"] = "minimum-energy"
     wave: int | None = Field(default=None, ge=0)
+    source: str | None = None
 
 
 class AgreementEntry(_Model):

@@ -23,8 +23,13 @@ continuous white-noise acceleration model, [BLK01] sec. 6.2.2): over a step ``h`
     Q(h) = q [[h^3/3 I, h^2/2 I], [h^2/2 I, h I]]
 
 to the covariance. For the ballistic model ``q`` stands for what the model leaves out (higher gravity
-harmonics, a wrong ballistic coefficient, lift); below the drag ceiling a separate, larger ``q_endo``
-covers the drag mismatch, as [Zar09] ch. 8 sizes process noise for a falling object of unknown drag.
+harmonics, lift). In the air the assumed β is the largest error: a drag acceleration off by a fraction
+ε (``beta_rel_sigma``) is an unmodelled acceleration of standard deviation ``ε |a_drag|``; taken as a
+first-order Gauss-Markov process of correlation time τ, its low-frequency spectral density is
+``2 τ (ε |a_drag|)^2`` (the white-noise limit of [Singer70]'s model), which is added to ``q``.
+This follows the drag over four orders of magnitude, from 1e-2 m/s^2 at 80 km to hundreds near the
+ground, where a single endo-atmospheric ``q`` is either far too small low down or too large high up
+([Zar09] ch. 8 shows how a filter with a mismatched drag model diverges).
 
 Validity: unpowered flight. Thrust is not modelled; a boosting target is followed only as far as the
 process noise allows (docs/methods/tracking.md).
@@ -35,6 +40,8 @@ References
    Navigation*, Wiley (2001), sec. 6.2.2 (continuous white-noise acceleration), 10.3 (EKF prediction).
 .. [Zar09] P. Zarchan and H. Musoff, *Fundamentals of Kalman Filtering: A Practical Approach*, 3rd ed.,
    AIAA (2009), ch. 8 (drag and falling object) and ch. 9 (cannon-launched projectile tracking).
+.. [Singer70] R. A. Singer, "Estimating optimal tracking filter performance for manned maneuvering
+   targets", IEEE Trans. Aerospace and Electronic Systems AES-6(4):473-483 (1970).
 .. [Vallado] D. A. Vallado, *Fundamentals of Astrodynamics and Applications*, 4th ed. (2013), eq. 8-31
    (the J2 potential whose gradient's gradient is :func:`gravity_gradient`).
 """
@@ -124,11 +131,14 @@ class BallisticModel:
     earth : EarthModel
         Gravity model, rotation and drag switch (``earth.drag`` turns the drag term on).
     q_m2_s3 : float
-        White-noise acceleration spectral density above the drag ceiling [m^2/s^3].
-    q_endo_m2_s3 : float
-        The same below the drag ceiling, when drag is on [m^2/s^3].
+        White-noise acceleration spectral density [m^2/s^3].
     ballistic_coefficient_kg_m2 : float
         Assumed β = m / (Cd A) [kg/m^2].
+    beta_rel_sigma : float
+        Relative 1-sigma error ε of the drag acceleration that the assumed β implies (0.3: β within
+        about ±30%).
+    drag_noise_corr_time_s : float
+        Correlation time τ of that drag error [s]; the added spectral density is 2 τ (ε |a_drag|)^2.
     drag_ceiling_m : float
         Height [m] above which drag is neglected (at 100 km it is below 3e-6 m/s^2 for β = 5000 kg/m^2).
     substep_s : float
@@ -141,8 +151,9 @@ class BallisticModel:
     is_linear = False
     earth: EarthModel
     q_m2_s3: float
-    q_endo_m2_s3: float
     ballistic_coefficient_kg_m2: float
+    beta_rel_sigma: float = 0.3
+    drag_noise_corr_time_s: float = 1.0
     drag_ceiling_m: float = 100e3
     substep_s: float = 5.0
     drag_step_fraction: float = 0.1
@@ -212,18 +223,20 @@ class BallisticModel:
             k = self._drag_factor(r, v)[0]  # |a_d| / |v|
             speed = np.sqrt(np.einsum("ij,ij->i", v, v))
             radial_speed = np.abs(np.einsum("ij,ij->i", r, v)) / np.linalg.norm(r, axis=1)
-            tau = np.minimum(1.0 / np.maximum(k, 1e-30), _DENSITY_SCALE_HEIGHT_M / np.maximum(radial_speed, 1e-9))
+            tau = np.minimum(1.0 / np.maximum(k, 1e-30),
+                             _DENSITY_SCALE_HEIGHT_M / np.maximum(radial_speed, 1e-9))
             significant = k * speed > _DRAG_ACCEL_FLOOR_M_S2
             step = np.where(significant, np.minimum(step, self.drag_step_fraction * tau), step)
             step = np.maximum(step, _MIN_STEP_S)
         return step
 
     def noise_psd_m2_s3(self, x_ecef: F64) -> F64:
-        """``q_m2_s3`` above the drag ceiling, ``q_endo_m2_s3`` below it when drag is on, shape (m,)."""
+        """``q + 2 τ (ε |a_drag|)^2`` [m^2/s^3], shape (m,): ``q_m2_s3`` in vacuum and above the ceiling."""
         if not self.earth.drag:
             return np.full(x_ecef.shape[0], self.q_m2_s3)
-        h = approximate_height_m(x_ecef[:, :3], self.earth)
-        return np.where(h < self.drag_ceiling_m, self.q_endo_m2_s3, self.q_m2_s3)
+        v = x_ecef[:, 3:]
+        a_drag = self._drag_factor(x_ecef[:, :3], v)[0] * np.sqrt(np.einsum("ij,ij->i", v, v))
+        return self.q_m2_s3 + 2.0 * self.drag_noise_corr_time_s * (self.beta_rel_sigma * a_drag) ** 2
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -273,7 +286,7 @@ def step_rk4(x_ecef: F64, h_s: F64, model: MotionModel) -> F64:
 
 
 def process_noise(h_s: F64, q_m2_s3: F64) -> F64:
-    """Discretized continuous white-noise acceleration covariance, shape (m, 6, 6) ([BLK01] eq. 6.2.2-12).
+    """Discretized continuous white-noise acceleration covariance, shape (m, 6, 6) ([BLK01] sec. 6.2.2).
 
     Parameters
     ----------

@@ -26,7 +26,7 @@ is the azimuth of the major axis, clockwise from north, in [0, π).
 References
 ----------
 .. [BLK01] Y. Bar-Shalom, X. R. Li and T. Kirubarajan, *Estimation with Applications to Tracking and
-   Navigation*, Wiley (2001), sec. 1.4.15 (linear transformation of a Gaussian), 10.3 (EKF prediction).
+   Navigation*, Wiley (2001), sec. 10.3 (EKF prediction: a covariance through a linearized map).
 .. [Zar09] P. Zarchan and H. Musoff, *Fundamentals of Kalman Filtering: A Practical Approach*, 3rd ed.,
    AIAA (2009), ch. 9 (predicting a projectile's impact from its track).
 """

@@ -11,15 +11,22 @@ What it does
    The measurement contract lists detections only, not missed looks, so "N looks" is expressed as a
    window: for one radar of revisit T, M of N looks is M detections within (N - 1) T, and the default
    3 detections in 20 s is 3 of 5 looks at a 5 s revisit. The initial state at that detection's time
-   is the weighted least-squares fit of ``r_i = r + v τ_i + a τ_i^2 / 2`` to the M detections converted
-   to ECEF (``τ_i`` their times relative to the last one, ``a`` the motion model's acceleration at the
-   first fit, refitted once), each weighted by its converted covariance ``J diag(σ^2) J^T``; the
-   covariance is the fit's ``(Σ A_i^T W_i A_i)^-1`` times ``init_cov_inflation`` (default 4: doubled
-   sigmas, a conservative start). Nothing but the measurements enters: no truth.
+   is the weighted least-squares fit of ``r_i = r + v τ_i + a_i τ_i^2 / 2`` to the M detections converted
+   to ECEF (``τ_i`` their times relative to the last one, ``a_i`` the motion model's acceleration at
+   ``τ_i / 3`` along a first fit, which makes the gravity term exact to third order in ``τ``), each
+   weighted by its converted covariance ``J diag(σ^2) J^T``; the covariance is the fit's
+   ``(Σ A_i^T W_i A_i)^-1`` times ``init_cov_inflation`` (default 4: doubled sigmas, a conservative
+   start). Nothing but the measurements enters: no truth.
 3. **Fusion and coasting.** After initiation every later measurement of the threat, from any allowed
    sensor, is processed in time order by a sequential EKF update; between measurements, and across
    gaps, the track is predicted only (coasting), so its covariance grows.
-4. **Track picture.** The state and covariance are also predicted to every time of the output grid
+4. **Manoeuvre noise.** The ballistic model has no thrust, so a track started on a boosting missile (or
+   one whose drag or manoeuvres exceed its model) would fall kilometres behind with a covariance that
+   claims metres. Each track keeps the fading-memory sum of its NIS, ``s ← α s + NIS`` ([BLK01] sec.
+   11.2, adjustable process noise level); when ``s`` exceeds its ``1 - maneuver_false_alarm`` quantile under a
+   consistent filter the track's process noise gains ``maneuver_q_m2_s3``, until ``s`` falls back below
+   its median. Only the track's own innovations drive it: no truth, no phase flag.
+5. **Track picture.** The state and covariance are also predicted to every time of the output grid
    ``t_grid_s`` from the track's latest information (posterior of the measurements at or before it).
    Before initiation they are NaN; a track ends (NaN afterwards) at the first grid time after its
    last measurement at which the predicted state is below the ground.
@@ -35,9 +42,10 @@ rounds, as many as the longest event list.
 References
 ----------
 .. [BLK01] Y. Bar-Shalom, X. R. Li and T. Kirubarajan, *Estimation with Applications to Tracking and
-   Navigation*, Wiley (2001), sec. 3.4 (least squares), 5.4 (consistency).
+   Navigation*, Wiley (2001), ch. 3 (least squares), sec. 5.4 (consistency), 11.2 (adjustable process
+   noise for manoeuvring targets).
 .. [BP99] S. Blackman and R. Popoli, *Design and Analysis of Modern Tracking Systems*, Artech House (1999),
-   sec. 6.2 (M-of-N track confirmation).
+   on M-of-N track confirmation logic.
 .. [Zar09] P. Zarchan and H. Musoff, *Fundamentals of Kalman Filtering: A Practical Approach*, 3rd ed.,
    AIAA (2009), ch. 9 (initializing a ballistic-target filter from the first measurements).
 """
@@ -49,6 +57,7 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from scipy.stats import chi2
 
 from bmdsim.earth.frames import ecef_to_geodetic
 from bmdsim.earth.model import EarthModel
@@ -73,11 +82,14 @@ class TrackerConfig:
         White-noise acceleration spectral density per axis [m^2/s^3]: exo-atmospheric for the ballistic
         model, everywhere for constant velocity. The default 1.0 lets the velocity drift by 1 m/s over a
         1 s gap and 3 m/s over 10 s.
-    q_endo_m2_s3 : float
-        The same below ``drag_ceiling_m`` when the Earth model has drag [m^2/s^3]: the drag of an RV
-        whose β differs by half from the assumed one is off by ~10 m/s^2 at 30 km.
     ballistic_coefficient_kg_m2 : float
         Assumed β = m / (Cd A) of every target when drag is on [kg/m^2].
+    beta_rel_sigma : float
+        Relative 1-sigma error of the drag that the assumed β implies; with ``drag_noise_corr_time_s``
+        τ it adds ``2 τ (beta_rel_sigma |a_drag|)^2`` to ``q_m2_s3`` in the air
+        (:class:`~bmdsim.tracking.dynamics.BallisticModel`).
+    drag_noise_corr_time_s : float
+        Correlation time of the drag error [s].
     drag_ceiling_m : float
         Height below which the filter models drag [m].
     max_step_s : float
@@ -92,14 +104,25 @@ class TrackerConfig:
         Least time between the first and last of them [s] (velocity needs two distinct times).
     init_cov_inflation : float
         Factor on the least-squares covariance of the initial state (>= 1 is conservative).
+    maneuver_q_m2_s3 : float
+        Extra white-noise acceleration density [m^2/s^3] switched on while a track's innovations are too
+        large for its model (thrust, a wrong β, a manoeuvre); 0 turns the switch off. The default 1e4
+        lets a track follow a 60 m/s^2 boost at 2-5 s revisits (velocity spread sqrt(q T) = 140 m/s
+        over 2 s). See the module notes.
+    maneuver_fading : float
+        Memory α of the fading NIS sum that drives the switch (0.8: about five updates).
+    maneuver_false_alarm : float
+        Probability per update that a consistent, unmanoeuvring track switches on (sets the threshold;
+        at 1e-6 a 1,000-update track has a 0.1% chance of one false switch).
     record_updates : bool
         Keep the posterior state, covariance and NIS of every update in ``TrackPicture.updates``.
     """
 
     motion_model: MotionModelName = "ballistic"
     q_m2_s3: float = 1.0
-    q_endo_m2_s3: float = 100.0
     ballistic_coefficient_kg_m2: float = 5000.0
+    beta_rel_sigma: float = 0.3
+    drag_noise_corr_time_s: float = 1.0
     drag_ceiling_m: float = 100e3
     max_step_s: float = 5.0
     drag_step_fraction: float = 0.1
@@ -107,6 +130,9 @@ class TrackerConfig:
     init_window_s: float = 20.0
     init_min_span_s: float = 1.0
     init_cov_inflation: float = 4.0
+    maneuver_q_m2_s3: float = 1e4
+    maneuver_fading: float = 0.8
+    maneuver_false_alarm: float = 1e-6
     record_updates: bool = False
 
     def __post_init__(self) -> None:
@@ -114,7 +140,8 @@ class TrackerConfig:
             raise ValueError("TrackerConfig.motion_model must be 'ballistic' or 'constant_velocity', "
                              f"got {self.motion_model!r}")
         checks = [("q_m2_s3", ">= 0", "m^2/s^3", self.q_m2_s3 >= 0),
-                  ("q_endo_m2_s3", ">= 0", "m^2/s^3", self.q_endo_m2_s3 >= 0),
+                  ("beta_rel_sigma", ">= 0", "", self.beta_rel_sigma >= 0),
+                  ("drag_noise_corr_time_s", ">= 0", "s", self.drag_noise_corr_time_s >= 0),
                   ("ballistic_coefficient_kg_m2", "> 0", "kg/m^2", self.ballistic_coefficient_kg_m2 > 0),
                   ("drag_ceiling_m", ">= 0", "m", self.drag_ceiling_m >= 0),
                   ("max_step_s", "> 0", "s", self.max_step_s > 0),
@@ -122,7 +149,10 @@ class TrackerConfig:
                   ("init_window_s", "> 0", "s", self.init_window_s > 0),
                   ("init_min_span_s", "in (0, init_window_s]", "s",
                    0 < self.init_min_span_s <= self.init_window_s),
-                  ("init_cov_inflation", "> 0", "", self.init_cov_inflation > 0)]
+                  ("init_cov_inflation", "> 0", "", self.init_cov_inflation > 0),
+                  ("maneuver_q_m2_s3", ">= 0", "m^2/s^3", self.maneuver_q_m2_s3 >= 0),
+                  ("maneuver_fading", "in [0, 1)", "", 0 <= self.maneuver_fading < 1),
+                  ("maneuver_false_alarm", "in (0, 0.5)", "", 0 < self.maneuver_false_alarm < 0.5)]
         for name, bound, unit, ok in checks:
             if not ok:
                 raise ValueError(f"TrackerConfig.{name} must be {bound} {unit}, got {getattr(self, name)}")
@@ -133,8 +163,10 @@ class TrackerConfig:
         """The motion model these settings describe, on ``earth``."""
         if self.motion_model == "constant_velocity":
             return ConstantVelocityModel(q_m2_s3=self.q_m2_s3)
-        return BallisticModel(earth=earth, q_m2_s3=self.q_m2_s3, q_endo_m2_s3=self.q_endo_m2_s3,
+        return BallisticModel(earth=earth, q_m2_s3=self.q_m2_s3,
                               ballistic_coefficient_kg_m2=self.ballistic_coefficient_kg_m2,
+                              beta_rel_sigma=self.beta_rel_sigma,
+                              drag_noise_corr_time_s=self.drag_noise_corr_time_s,
                               drag_ceiling_m=self.drag_ceiling_m, substep_s=self.max_step_s,
                               drag_step_fraction=self.drag_step_fraction)
 
@@ -155,6 +187,8 @@ class UpdateRecord:
         Posterior covariance.
     nis : ndarray, shape (u,)
         Normalized innovation squared of the update (chi-square with 3 dof when consistent).
+    is_maneuvering : ndarray of bool, shape (u,)
+        Whether the maneuver noise level is on after this update.
     """
 
     row: NDArray[np.int64]
@@ -163,6 +197,7 @@ class UpdateRecord:
     state_ecef: F64
     cov_ecef: F64
     nis: F64
+    is_maneuvering: NDArray[np.bool_]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -298,38 +333,42 @@ def spherical_to_ecef(z: F64, sigma: F64, r_sensor_ecef_m: F64, R_enu_from_ecef:
     return r_ecef, (G * (sigma * sigma)[..., None, :]) @ np.swapaxes(G, -1, -2)
 
 
-def _initiate(meas: Measurements, table: NDArray[np.int64], counts: NDArray[np.int64], config: TrackerConfig,
+def _initiate(meas: Measurements, table: NDArray[np.int64], config: TrackerConfig,
               model: MotionModel) -> _Initiation:
     """M-of-N initiation and the least-squares initial state (see the module notes)."""
     n, M = table.shape[0], config.init_detections
-    init = _Initiation(t_s=np.full(n, np.nan), next_pos=np.zeros(n, dtype=np.int64),
-                       x=np.full((n, 6), np.nan), P=np.full((n, 6, 6), np.nan))
-    if table.shape[1] < M:
-        return init
-    tt = np.where(table >= 0, meas.t_s[np.maximum(table, 0)], np.nan)
-    with np.errstate(invalid="ignore"):
-        span = tt[:, M - 1:] - tt[:, : tt.shape[1] - M + 1]
+    t_init, next_pos = np.full(n, np.nan), np.zeros(n, dtype=np.int64)
+    x_init, P_init = np.full((n, 6), np.nan), np.full((n, 6, 6), np.nan)
+    has = np.zeros(0, dtype=np.int64)
+    if table.shape[1] >= M:
+        tt = np.where(table >= 0, meas.t_s[np.maximum(table, 0)], np.nan)
+        span = tt[:, M - 1:] - tt[:, : tt.shape[1] - M + 1]  # NaN where padded: compares False
         ok = (span <= config.init_window_s) & (span >= config.init_min_span_s)
-    has = np.flatnonzero(ok.any(axis=1))
+        has = np.flatnonzero(ok.any(axis=1))
     if has.size == 0:
-        return init
+        return _Initiation(t_s=t_init, next_pos=next_pos, x=x_init, P=P_init)
     j0 = np.argmax(ok[has], axis=1)
     rows = table[has[:, None], j0[:, None] + np.arange(M)]  # (p, M)
     s = meas.sensor[rows]
     y, C = spherical_to_ecef(meas.z[rows], meas.sigma[rows], meas.sites.r_ecef_m[s],
                              meas.sites.R_enu_from_ecef[s])
     tau = meas.t_s[rows] - meas.t_s[rows[:, -1:]]  # (p, M), <= 0
-    W = np.linalg.inv(C)  # 3x3 information of each converted detection
-    x0 = np.concatenate([y[:, -1], np.zeros((has.size, 3))], axis=1)
-    acc = model.derivative(x0)[:, 3:]
-    for _ in range(2):  # fit, then refit with the acceleration at the first fit (velocity-dependent terms)
-        x0, info = _fit_line(y - 0.5 * tau[..., None] ** 2 * acc[:, None, :], W, tau)
-        acc = model.derivative(x0)[:, 3:]
-    init.t_s[has] = meas.t_s[rows[:, -1]]
-    init.next_pos[has] = j0 + M
-    init.x[has] = x0
-    init.P[has] = config.init_cov_inflation * np.linalg.solve(info, np.broadcast_to(np.eye(6), info.shape))
-    return init
+    W = np.linalg.inv(C)  # the fit needs each detection's information matrix itself (3x3, SPD)
+    # First fit: the acceleration at the last detection, at rest (gravity and centrifugal terms).
+    acc = model.derivative(np.concatenate([y[:, -1], np.zeros((has.size, 3))], axis=1))[:, 3:, None]
+    x0, info = _fit_line(y - 0.5 * (tau**2)[..., None] * np.swapaxes(acc, 1, 2), W, tau)
+    # Refit: r(τ) = r + v τ + ∫(τ - s) a(s) ds, and for an acceleration varying linearly in time the
+    # integral is a(τ/3) τ^2/2, so the acceleration (now with Coriolis and drag) is taken at τ/3 on the
+    # first fit: exact to third order in τ (a 20 s window of a 5 km/s target is otherwise off by ~1 m/s).
+    drift = np.concatenate([np.broadcast_to(x0[:, None, 3:], y.shape), np.zeros_like(y)], axis=2)
+    at = x0[:, None, :] + (tau / 3.0)[..., None] * drift
+    acc_i = model.derivative(at.reshape(-1, 6))[:, 3:].reshape(y.shape)
+    x0, info = _fit_line(y - 0.5 * (tau**2)[..., None] * acc_i, W, tau)
+    t_init[has] = meas.t_s[rows[:, -1]]
+    next_pos[has] = j0 + M
+    x_init[has] = x0
+    P_init[has] = config.init_cov_inflation * np.linalg.solve(info, np.broadcast_to(np.eye(6), info.shape))
+    return _Initiation(t_s=t_init, next_pos=next_pos, x=x_init, P=P_init)
 
 
 def _fit_line(y: F64, W: F64, tau: F64) -> tuple[F64, F64]:
@@ -409,8 +448,8 @@ def track(measurements: Measurements, sensors_allowed: ArrayLike | None, t_grid_
     TrackPicture
     """
     t_grid = np.asarray(t_grid_s, dtype=float).reshape(-1)
-    if t_grid.size > 1 and not np.all(np.diff(t_grid) > 0):
-        raise ValueError("track: t_grid_s must be strictly increasing [s]")
+    if not np.all(np.isfinite(t_grid)) or (t_grid.size > 1 and not np.all(np.diff(t_grid) > 0)):
+        raise ValueError("track: t_grid_s must be finite and strictly increasing [s]")
     s = measurements.sites.n
     allowed = np.ones(s, dtype=bool) if sensors_allowed is None else np.asarray(sensors_allowed, dtype=bool)
     if allowed.shape != (s,):
@@ -423,50 +462,81 @@ def track(measurements: Measurements, sensors_allowed: ArrayLike | None, t_grid_
         raise ValueError(f"track: threat indices must lie in [0, {n}) (n_threats), got {meas.threat.max()}")
     model = config.motion(earth)
     table, counts = _row_table(meas.threat, n)
-    init = _initiate(meas, table, counts, config, model)
+    init = _initiate(meas, table, config, model)
     events = _event_table(meas, table, counts, init, t_grid)
-    run = _run(meas, events, init, t_grid, ExtendedKalmanFilter(model), earth, config.record_updates)
+    run = _run(meas, events, init, t_grid, ExtendedKalmanFilter(model), earth, config)
     impact = _impacts(run[0], run[1], t_grid, impact_t_s, model, earth)
     updates = None
     if run[4] is not None:
-        rows, x_u, P_u, nis = run[4]
+        rows, x_u, P_u, nis, is_man = run[4]
         updates = UpdateRecord(row=keep[rows], threat=meas.threat[rows], t_s=meas.t_s[rows], state_ecef=x_u,
-                               cov_ecef=P_u, nis=nis)
+                               cov_ecef=P_u, nis=nis, is_maneuvering=is_man)
     return TrackPicture(t_s=t_grid, sensors_allowed=allowed, t_init_s=init.t_s, t_last_update_s=run[3],
                         n_updates=run[2], state_init_ecef=init.x, cov_init_ecef=init.P, state_ecef=run[0],
                         cov_ecef=run[1], impact=impact, updates=updates)
 
 
+@dataclass(frozen=True, slots=True)
+class _Maneuver:
+    """NIS-driven switch of the process noise (see :class:`TrackerConfig`)."""
+
+    q_m2_s3: float
+    fading: float
+    enter: float
+    leave: float
+
+    @staticmethod
+    def of(config: TrackerConfig) -> _Maneuver:
+        # The fading sum s = Σ α^j NIS_j of a consistent filter has mean 3/(1-α) and variance 6/(1-α²);
+        # it is matched by c χ²_d with c = var / (2 mean), d = mean / c (for α = 0.8: c = 0.56, d = 27;
+        # with a 1e-6 false alarm the switch turns on above 47.3, off below the median 14.6).
+        # [BLK01] sec. 11.2.
+        a = config.maneuver_fading
+        mean, var = 3.0 / (1.0 - a), 6.0 / (1.0 - a * a)
+        c = var / (2.0 * mean)
+        d = mean / c
+        return _Maneuver(q_m2_s3=config.maneuver_q_m2_s3, fading=a,
+                         enter=float(c * chi2.isf(config.maneuver_false_alarm, d)),
+                         leave=float(c * chi2.ppf(0.5, d)))
+
+    def step(self, s: F64, is_on: NDArray[np.bool_], nis: F64) -> tuple[F64, NDArray[np.bool_]]:
+        """New fading sums and switch states after one update per row."""
+        s = self.fading * s + nis
+        return s, np.where(is_on, s > self.leave, s > self.enter)
+
+
 def _run(meas: Measurements, ev: _Events, init: _Initiation, t_grid: F64, filt: Filter, earth: EarthModel,
-         record: bool):
+         config: TrackerConfig):
     """The rounds: predict every live track to its next event, update it or record it on the grid."""
     n, k = init.t_s.shape[0], t_grid.size
     x, P, t = np.nan_to_num(init.x), np.nan_to_num(init.P), init.t_s.copy()
     xs, Ps = np.full((n, k, 6), np.nan), np.full((n, k, 6, 6), np.nan)
-    n_upd = np.zeros(n, dtype=np.int64)
-    t_upd = init.t_s.copy()
+    n_upd, t_upd = np.zeros(n, dtype=np.int64), init.t_s.copy()
     t_last_meas = np.full(n, -np.inf)
     is_meas = ev.code >= 0
     np.maximum.at(t_last_meas, np.nonzero(is_meas)[0], ev.t_s[is_meas])
     alive = np.isfinite(init.t_s)
+    man = _Maneuver.of(config)
+    nis_sum, is_man = np.zeros(n), np.zeros(n, dtype=bool)
     rec: list[tuple] = []
-    sites = meas.sites
     for e in range(ev.t_s.shape[1]):
         idx = np.flatnonzero(alive & (ev.count > e))
         if idx.size == 0:
             break
         te, code = ev.t_s[idx, e], ev.code[idx, e]
-        xi, Pi = filt.predict(x[idx], P[idx], te - t[idx])
+        xi, Pi = filt.predict(x[idx], P[idx], te - t[idx],
+                              np.where(is_man[idx], man.q_m2_s3, 0.0) if man.q_m2_s3 > 0 else None)
         mm = code >= 0
         if mm.any():
-            rows = code[mm]
+            rows, ii = code[mm], idx[mm]
             sn = meas.sensor[rows]
             xi[mm], Pi[mm], nis = filt.update(xi[mm], Pi[mm], meas.z[rows], meas.sigma[rows],
-                                              sites.r_ecef_m[sn], sites.R_enu_from_ecef[sn])
-            n_upd[idx[mm]] += 1
-            t_upd[idx[mm]] = te[mm]
-            if record:
-                rec.append((rows, xi[mm], Pi[mm], nis))
+                                              meas.sites.r_ecef_m[sn], meas.sites.R_enu_from_ecef[sn])
+            n_upd[ii] += 1
+            t_upd[ii] = te[mm]
+            nis_sum[ii], is_man[ii] = man.step(nis_sum[ii], is_man[ii], nis)
+            if config.record_updates:
+                rec.append((rows, xi[mm], Pi[mm], nis, is_man[ii]))
         if not mm.all():
             g = ~mm
             ii, kk = idx[g], -code[g] - 1
@@ -476,10 +546,9 @@ def _run(meas: Measurements, ev: _Events, init: _Initiation, t_grid: F64, filt: 
             alive[ii[below & (te[g] > t_last_meas[ii])]] = False
         x[idx], P[idx], t[idx] = xi, Pi, te
     updates = None
-    if record:
-        parts = list(zip(*rec, strict=True)) if rec else [[np.zeros(0, np.int64)], [np.zeros((0, 6))],
-                                                          [np.zeros((0, 6, 6))], [np.zeros(0)]]
-        updates = tuple(np.concatenate(p) for p in parts)
+    if config.record_updates:
+        empty = [np.zeros(0, np.int64), np.zeros((0, 6)), np.zeros((0, 6, 6)), np.zeros(0), np.zeros(0, bool)]
+        updates = tuple(np.concatenate(p) for p in zip(*rec, strict=True)) if rec else tuple(empty)
     return xs, Ps, n_upd, t_upd, updates
 
 
