@@ -39,6 +39,9 @@ from bmdsim.tracking.tracker import TrackerConfig, TrackPicture, track
 F64 = NDArray[np.float64]
 STREAM_GEOMETRY, STREAM_BATTLE, STREAM_RADAR, STREAM_INFRARED = 1, 2, 3, 4
 OUTPUT_STEP_S = 1.0
+TRACK_STEP_S = 2.0
+"""Grid of the track pictures [s]: fire-control-quality times are read to this step (the trajectories
+and fire control keep 1 s)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -119,7 +122,8 @@ def nation_tracks(sc: ResolvedScenario, tr: Trajectories, obs: Observations, arc
             continue
         key = allowed.tobytes()
         if key not in cache:
-            cache[key] = track(obs.measurements, allowed, tr.t_s, TrackerConfig(), sc.earth, n_threats=tr.n,
+            grid = tr.t_s[:: round(TRACK_STEP_S / OUTPUT_STEP_S)]
+            cache[key] = track(obs.measurements, allowed, grid, TrackerConfig(), sc.earth, n_threats=tr.n,
                                impact_t_s=[])
         t_fcq[i] = cache[key].fire_control_time_s(tcfg.fire_control_position_sigma_m,
                                                   tcfg.fire_control_velocity_sigma_mps)

@@ -23,8 +23,12 @@ def cli() -> None:
 
 def _register() -> None:
     from bmdsim.cli.coverage import coverage
+    from bmdsim.cli.run import compare, presets, run
     from bmdsim.cli.trajectory import trajectory
 
+    cli.add_command(run)
+    cli.add_command(presets)
+    cli.add_command(compare)
     cli.add_command(trajectory)
     cli.add_command(coverage)
 

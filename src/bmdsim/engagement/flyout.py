@@ -10,7 +10,8 @@ with ``a_boost = v_burnout / t_burn`` (the catalog's burnout speed taken as the 
 boost), ``gamma`` the local flight-path angle of the line at distance s (it rises as the Earth curves
 away beneath it), ``g = GM/r^2``, US Standard Atmosphere 1976 density and a constant ballistic
 coefficient ``beta``. Flight times are tabulated once per interceptor, over elevation angles of the line
-every 1 deg and distance, by RK4 at 0.05 s (0.25 s after the first 30 s of coast); a time of flight is then read by interpolation.
+every 1 deg and distance, by RK4 at 0.05 s (0.25 s after the first 30 s of coast); a time of flight is
+then read by interpolation.
 
 Limits: a straight line ignores the curved, lofted path a long-range exo-atmospheric interceptor flies
 and the divert of its kill vehicle; flight times to far points are therefore approximate (a few percent

@@ -1,0 +1,157 @@
+"""Metrics of a run as tables: per threat, per engagement, per battery, per raid, per asset, per architecture.
+
+Definitions (means over Monte Carlo replications):
+
+- expected leakers: threats not killed; probability of zero leakers: share of replications with none;
+- protection probability of an asset: share of replications in which no threat aimed at it leaks;
+- engagement opportunities of a threat: shooters with at least one intercept opportunity;
+- warning time: impact minus the first radar detection by any sensor; decision time: impact minus the
+  first fire-control-quality track of any nation under the architecture;
+- interceptors spent and their cost (catalog unit costs);
+- value of cooperation: each metric minus its value under ``national``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from bmdsim.assessment.run import RunResult
+
+
+def _first_detection(res: RunResult) -> np.ndarray:
+    det = res.observations.summary.first_detection_s
+    return np.nanmin(np.where(np.isfinite(det), det, np.inf), axis=0) if det.size else np.full(
+        res.trajectories.n, np.inf)
+
+
+def threat_table(res: RunResult) -> pd.DataFrame:
+    th, tr = res.scenario.threats, res.trajectories
+    t_det = _first_detection(res)
+    rows = []
+    for name, a in res.architectures.items():
+        o = a.outcome
+        fcq = np.nanmin(np.where(np.isfinite(a.t_fire_control_s), a.t_fire_control_s, np.inf), axis=0)
+        for j in range(th.n):
+            rows.append({
+                "architecture": name, "threat": j, "raid": res.scenario.config.raids[int(th.raid[j])].name,
+                "missile": th.missile[j], "aim": th.aim[j], "asset_value": float(th.value[j]),
+                "t_launch_s": float(th.t_launch_s[j]), "t_impact_s": float(tr.t_impact_s[j]),
+                "t_first_detection_s": float(t_det[j]) if np.isfinite(t_det[j]) else np.nan,
+                "t_fire_control_track_s": float(fcq[j]) if np.isfinite(fcq[j]) else np.nan,
+                "warning_time_s": float(tr.t_impact_s[j] - t_det[j]) if np.isfinite(t_det[j]) else np.nan,
+                "decision_time_s": float(tr.t_impact_s[j] - fcq[j]) if np.isfinite(fcq[j]) else np.nan,
+                "engagement_opportunities": int(np.sum(a.windows.looks[:, j] > 0)),
+                "p_engaged": float(o.engaged[:, j].mean()), "p_killed": float(o.killed[:, j].mean()),
+                "expected_shots": float(o.shots[:, j, :].sum(axis=1).mean()),
+            })
+    return pd.DataFrame(rows)
+
+
+def engagement_table(res: RunResult) -> pd.DataFrame:
+    sh = res.scenario.shooters
+    rows = []
+    for name, a in res.architectures.items():
+        w = a.windows
+        for i, shooter in enumerate(sh.battle.name):
+            for j in np.flatnonzero(w.looks[i] > 0):
+                rows.append({
+                    "architecture": name, "shooter": shooter, "nation": sh.battle.nation[i],
+                    "interceptor": sh.interceptors[i].name, "threat": int(j), "looks": int(w.looks[i, j]),
+                    "t_earliest_launch_s": float(a.t_earliest_launch_s[i, j]),
+                    "t_first_launch_s": float(w.t_launch_s[i, j, 0]),
+                    "t_first_intercept_s": float(w.t_intercept_s[i, j, 0]),
+                    "expected_shots": float(a.outcome.shots[:, j, i].mean()),
+                })
+    return pd.DataFrame(rows, columns=["architecture", "shooter", "nation", "interceptor", "threat", "looks",
+                                       "t_earliest_launch_s", "t_first_launch_s", "t_first_intercept_s",
+                                       "expected_shots"])
+
+
+def battery_table(res: RunResult) -> pd.DataFrame:
+    sh = res.scenario.shooters.battle
+    rows = []
+    for name, a in res.architectures.items():
+        o = a.outcome
+        for i, shooter in enumerate(sh.name):
+            dry = np.isfinite(o.t_dry_s[:, i])
+            spent = o.shots[:, :, i].sum(axis=1)
+            rows.append({"architecture": name, "shooter": shooter, "nation": sh.nation[i],
+                         "inventory": int(sh.inventory[i]), "expected_spent": float(spent.mean()),
+                         "expected_cost_usd": float(spent.mean() * sh.unit_cost_usd[i]),
+                         "p_ran_dry": float(dry.mean()),
+                         "mean_t_dry_s": float(np.nanmean(o.t_dry_s[dry, i])) if dry.any() else np.nan})
+    return pd.DataFrame(rows)
+
+
+def raid_table(res: RunResult) -> pd.DataFrame:
+    th = res.scenario.threats
+    rows = []
+    for name, a in res.architectures.items():
+        leak = ~a.outcome.killed
+        for r, raid in enumerate(res.scenario.config.raids):
+            cols = th.raid == r
+            n_leak = leak[:, cols].sum(axis=1)
+            rows.append({"architecture": name, "raid": raid.name, "threats": int(cols.sum()),
+                         "expected_leakers": float(n_leak.mean()),
+                         "p_zero_leakers": float((n_leak == 0).mean())})
+    return pd.DataFrame(rows)
+
+
+def asset_table(res: RunResult) -> pd.DataFrame:
+    th = res.scenario.threats
+    rows = []
+    for name, a in res.architectures.items():
+        leak = ~a.outcome.killed
+        for asset in sorted(set(th.aim)):
+            cols = np.array([x == asset for x in th.aim])
+            rows.append({"architecture": name, "asset": asset, "threats": int(cols.sum()),
+                         "protection_probability": float((leak[:, cols].sum(axis=1) == 0).mean())})
+    return pd.DataFrame(rows)
+
+
+def summary_table(res: RunResult) -> pd.DataFrame:
+    sh = res.scenario.shooters.battle
+    rows = []
+    for name, a in res.architectures.items():
+        o = a.outcome
+        spent = o.shots.sum(axis=(1, 2))
+        rows.append({
+            "architecture": name, "threats": res.trajectories.n, "replications": res.replications,
+            "expected_leakers": float(o.leakers.mean()),
+            "expected_leakers_se": (float(o.leakers.std(ddof=1) / np.sqrt(o.leakers.size))
+                                    if o.leakers.size > 1 else 0.0),
+            "p_zero_leakers": float((o.leakers == 0).mean()),
+            "threats_engageable": int(np.sum((a.windows.looks > 0).any(axis=0))),
+            "mean_engagement_opportunities": float((a.windows.looks > 0).sum(axis=0).mean()),
+            "expected_interceptors": float(spent.mean()),
+            "expected_cost_usd": float(o.cost_usd(sh.unit_cost_usd).mean()),
+        })
+    df = pd.DataFrame(rows)
+    if "national" in res.architectures:
+        base = df.loc[df["architecture"] == "national"].iloc[0]
+        for col in ("expected_leakers", "p_zero_leakers", "threats_engageable", "expected_interceptors",
+                    "expected_cost_usd"):
+            df[f"{col}_vs_national"] = df[col] - base[col]
+    return df
+
+
+def nation_table(res: RunResult) -> pd.DataFrame:
+    """What each nation's own fire control knows under each architecture: tracks and decision time."""
+    tr = res.trajectories
+    rows = []
+    for name, a in res.architectures.items():
+        for k, nation in enumerate(res.nations):
+            fcq = a.t_fire_control_s[k]
+            ok = np.isfinite(fcq)
+            rows.append({"architecture": name, "nation": nation, "threats": tr.n,
+                         "threats_with_fire_control_track": int(ok.sum()),
+                         "mean_decision_time_s": float(np.mean(tr.t_impact_s[ok] - fcq[ok])) if ok.any()
+                         else np.nan})
+    return pd.DataFrame(rows)
+
+
+def all_tables(res: RunResult) -> dict[str, pd.DataFrame]:
+    return {"summary": summary_table(res), "threats": threat_table(res), "engagements": engagement_table(res),
+            "batteries": battery_table(res), "raids": raid_table(res), "assets": asset_table(res),
+            "nations": nation_table(res)}

@@ -1,0 +1,153 @@
+"""``bmdsim run``, ``bmdsim presets`` and ``bmdsim compare``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from bmdsim.cli._common import BadInput
+
+
+def load_resolved(scenario: str | None):
+    """Parse and resolve a scenario file or preset name (default preset when None)."""
+    from bmdsim.assessment.build import resolve
+    from bmdsim.scenario.errors import InputError
+    from bmdsim.scenario.presets import DEFAULT_PRESET, preset_names, preset_text
+    from bmdsim.scenario.schema import parse_scenario, read_scenario_text
+
+    try:
+        if scenario is None or (scenario in preset_names() and not Path(scenario).exists()):
+            name = scenario or DEFAULT_PRESET
+            file, text = f"preset:{name}", preset_text(name)
+        else:
+            file, text = scenario, read_scenario_text(scenario)
+        config, lines = parse_scenario(text, file)
+        return resolve(config, file=file, lines=lines)
+    except InputError as exc:
+        raise BadInput(str(exc)) from None
+
+
+@click.command()
+@click.argument("scenario", required=False)
+@click.option("--out", "out_dir", default="bmdsim-out", show_default=True, type=click.Path(file_okay=False),
+              help="Folder for results.json and the tables.")
+@click.option("--architectures", default=None, metavar="A,B,C", help="Run only these architectures.")
+@click.option("--replications", type=click.IntRange(min=1), default=None, help="Monte Carlo replications.")
+@click.option("--seed", type=click.IntRange(min=0), default=None, help="Root random seed.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def run(scenario: str | None, out_dir: str, architectures: str | None, replications: int | None,
+        seed: int | None, quiet: bool) -> None:
+    """Assess every architecture of SCENARIO (a file or a preset; default northeast-asia-2014)."""
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from bmdsim.assessment.metrics import all_tables
+    from bmdsim.assessment.run import run as run_assessment
+    from bmdsim.report.files import write_results
+    from bmdsim.scenario.errors import InputError
+    from bmdsim.scenario.schema import to_yaml
+
+    sc = load_resolved(scenario)
+    names = [a.strip() for a in architectures.split(",")] if architectures else None
+    if names is not None and (not all(names) or any(a not in sc.architectures for a in names)):
+        raise BadInput(f"--architectures: expected names among {', '.join(sc.architectures)}, got "
+                       f"{architectures!r}")
+    console = Console(stderr=True)
+    try:
+        if quiet:
+            res = run_assessment(sc, architectures=names, replications=replications, seed=seed)
+        else:
+            with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                          console=console, transient=True) as bar:
+                task = bar.add_task("starting", total=None)
+                res = run_assessment(sc, architectures=names, replications=replications, seed=seed,
+                                     progress=lambda stage: bar.update(task, description=stage))
+    except InputError as exc:
+        raise BadInput(str(exc)) from None
+    tables = all_tables(res)
+    written = write_results(Path(out_dir), tables, scenario_name=sc.config.name,
+                            resolved_yaml=to_yaml(sc.config), seed=res.seed, replications=res.replications,
+                            stage_seconds=res.stage_seconds)
+    _print_summary(tables["summary"], sc.config.name, res)
+    click.echo(f"wrote {len(written)} files to {out_dir}/")
+
+
+def _print_summary(df, name: str, res) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"bmdsim run: {name} ({res.trajectories.n} threats, {res.replications} replications, "
+                        f"seed {res.seed})")
+    cols = [("architecture", "architecture", "{}"), ("expected leakers", "expected_leakers", "{:.2f}"),
+            ("P(zero leakers)", "p_zero_leakers", "{:.3f}"), ("engageable", "threats_engageable", "{}"),
+            ("interceptors", "expected_interceptors", "{:.1f}"), ("cost $M", "expected_cost_usd", "{:.1f}"),
+            ("leakers vs national", "expected_leakers_vs_national", "{:+.2f}")]
+    cols = [c for c in cols if c[1] in df.columns]
+    for title, _, _ in cols:
+        table.add_column(title, justify="right")
+    for _, row in df.iterrows():
+        table.add_row(*[fmt.format(row[key] / 1e6 if key == "expected_cost_usd" else row[key])
+                        for _, key, fmt in cols])
+    Console().print(table)
+
+
+@click.group(invoke_without_command=True)
+@click.pass_context
+def presets(ctx: click.Context) -> None:
+    """List the built-in presets (``presets show NAME`` prints one)."""
+    from bmdsim.scenario.presets import preset_names, preset_text
+
+    if ctx.invoked_subcommand is None:
+        import yaml
+
+        for name in preset_names():
+            desc = yaml.safe_load(preset_text(name)).get("description", "")
+            click.echo(f"{name}: {' '.join(str(desc).split())[:150]}")
+
+
+@presets.command("show")
+@click.argument("name")
+def presets_show(name: str) -> None:
+    """Print preset NAME as YAML to copy and edit."""
+    from bmdsim.scenario.errors import InputError
+    from bmdsim.scenario.presets import preset_text
+
+    try:
+        click.echo(preset_text(name), nl=False)
+    except InputError as exc:
+        raise BadInput(f"NAME: {exc}") from None
+
+
+@click.command()
+@click.argument("a", type=click.Path())
+@click.argument("b", type=click.Path())
+def compare(a: str, b: str) -> None:
+    """Show two results folders side by side."""
+    from rich.console import Console
+    from rich.table import Table
+
+    def load(folder: str, arg: str) -> dict:
+        path = Path(folder) / "results.json"
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise BadInput(f"{arg}: no results.json in {folder}") from None
+        except json.JSONDecodeError as exc:
+            raise BadInput(f"{arg}: {path}: not valid JSON (line {exc.lineno})") from None
+
+    ra, rb = load(a, "A"), load(b, "B")
+    table = Table(title=f"A: {a} ({ra.get('scenario')}), B: {b} ({rb.get('scenario')})")
+    for col in ("architecture", "metric", "A", "B", "B - A"):
+        table.add_column(col, justify="right")
+    metrics = ("expected_leakers", "p_zero_leakers", "threats_engageable", "expected_interceptors",
+               "expected_cost_usd")
+    for arch in sorted(set(ra.get("architectures", {})) | set(rb.get("architectures", {}))):
+        xa, xb = ra.get("architectures", {}).get(arch, {}), rb.get("architectures", {}).get(arch, {})
+        for m in metrics:
+            va, vb = xa.get(m), xb.get(m)
+            diff = f"{vb - va:+.3f}" if isinstance(va, int | float) and isinstance(vb, int | float) else "-"
+            table.add_row(arch, m, "-" if va is None else f"{va:.3f}", "-" if vb is None else f"{vb:.3f}",
+                          diff)
+    Console().print(table)

@@ -1,0 +1,1 @@
+"""Report stage: writing results (tables, JSON); presentation only, no physics."""
