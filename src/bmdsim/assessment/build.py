@@ -261,8 +261,6 @@ def resolve(config: ScenarioConfig, *, file: str = "<scenario>",
             lines: dict | None = None) -> ResolvedScenario:
     """Check a scenario's references and build the runtime objects (see module notes)."""
     ctx = _Ctx(config, file, lines or {})
-    if not any(s.enabled for s in config.shooters):
-        raise ctx.fail(("shooters",), "at least one enabled shooter is needed")
     overrides = _overrides(ctx)
     # launch-point spread draws come from their own stream, so geometry is the same whatever else runs
     geometry_rng = np.random.default_rng(np.random.SeedSequence([config.monte_carlo.seed, 1]))

@@ -151,7 +151,25 @@ def nation_table(res: RunResult) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def sensor_table(res: RunResult) -> pd.DataFrame:
+    """Per radar and threat: first visible, first and last detection, detections and track duration."""
+    summ = res.observations.summary
+    th = res.scenario.threats
+    rows = []
+    nation = {r.name: r.nation for r in res.scenario.radars}
+    for i, name in enumerate(summ.sensor_name):
+        for j in range(summ.threat.size):
+            first, last = summ.first_detection_s[i, j], summ.last_detection_s[i, j]
+            rows.append({"sensor": name, "nation": nation.get(name, ""), "threat": int(summ.threat[j]),
+                         "missile": th.missile[j], "aim": th.aim[j],
+                         "first_visible_s": float(summ.first_visible_s[i, j]),
+                         "first_detection_s": float(first), "last_detection_s": float(last),
+                         "detections": int(summ.n_detections[i, j]),
+                         "detected_duration_s": float(last - first) if np.isfinite(first) else 0.0})
+    return pd.DataFrame(rows)
+
+
 def all_tables(res: RunResult) -> dict[str, pd.DataFrame]:
     return {"summary": summary_table(res), "threats": threat_table(res), "engagements": engagement_table(res),
             "batteries": battery_table(res), "raids": raid_table(res), "assets": asset_table(res),
-            "nations": nation_table(res)}
+            "nations": nation_table(res), "sensors": sensor_table(res)}

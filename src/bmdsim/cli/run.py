@@ -10,9 +10,8 @@ import click
 from bmdsim.cli._common import BadInput
 
 
-def load_resolved(scenario: str | None):
-    """Parse and resolve a scenario file or preset name (default preset when None)."""
-    from bmdsim.assessment.build import resolve
+def load_config(scenario: str | None):
+    """Parse a scenario file or preset name (default preset when None): (config, file, line index)."""
     from bmdsim.scenario.errors import InputError
     from bmdsim.scenario.presets import DEFAULT_PRESET, preset_names, preset_text
     from bmdsim.scenario.schema import parse_scenario, read_scenario_text
@@ -24,7 +23,23 @@ def load_resolved(scenario: str | None):
         else:
             file, text = scenario, read_scenario_text(scenario)
         config, lines = parse_scenario(text, file)
-        return resolve(config, file=file, lines=lines)
+        return config, file, lines
+    except InputError as exc:
+        raise BadInput(str(exc)) from None
+
+
+def load_cases(scenario: str | None) -> list[tuple[str | None, object]]:
+    """Resolved cases: the scenario itself, or one per variant when it defines variants."""
+    from bmdsim.assessment.build import resolve
+    from bmdsim.scenario.errors import InputError
+    from bmdsim.scenario.schema import apply_variant
+
+    config, file, lines = load_config(scenario)
+    try:
+        if not config.variants:
+            return [(None, resolve(config, file=file, lines=lines))]
+        return [(v.name, resolve(apply_variant(config, v.name), file=file, lines=lines))
+                for v in config.variants]
     except InputError as exc:
         raise BadInput(str(exc)) from None
 
@@ -49,29 +64,45 @@ def run(scenario: str | None, out_dir: str, architectures: str | None, replicati
     from bmdsim.scenario.errors import InputError
     from bmdsim.scenario.schema import to_yaml
 
-    sc = load_resolved(scenario)
+    cases = load_cases(scenario)
     names = [a.strip() for a in architectures.split(",")] if architectures else None
-    if names is not None and (not all(names) or any(a not in sc.architectures for a in names)):
-        raise BadInput(f"--architectures: expected names among {', '.join(sc.architectures)}, got "
-                       f"{architectures!r}")
+    known = cases[0][1].architectures
+    if names is not None and (not all(names) or any(a not in known for a in names)):
+        raise BadInput(f"--architectures: expected names among {', '.join(known)}, got {architectures!r}")
     console = Console(stderr=True)
+    results = []
     try:
-        if quiet:
-            res = run_assessment(sc, architectures=names, replications=replications, seed=seed)
-        else:
-            with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                          console=console, transient=True) as bar:
-                task = bar.add_task("starting", total=None)
-                res = run_assessment(sc, architectures=names, replications=replications, seed=seed,
-                                     progress=lambda stage: bar.update(task, description=stage))
+        for variant, sc in cases:
+            label = f"{variant}: " if variant else ""
+            if quiet:
+                res = run_assessment(sc, architectures=names, replications=replications, seed=seed)
+            else:
+                with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                              console=console, transient=True) as bar:
+                    task = bar.add_task("starting", total=None)
+                    res = run_assessment(sc, architectures=names, replications=replications, seed=seed,
+                                         progress=lambda stage, t=task, b=bar, lb=label: b.update(
+                                             t, description=lb + stage))
+            results.append((variant, sc, res))
     except InputError as exc:
         raise BadInput(str(exc)) from None
-    tables = all_tables(res)
-    written = write_results(Path(out_dir), tables, scenario_name=sc.config.name,
-                            resolved_yaml=to_yaml(sc.config), seed=res.seed, replications=res.replications,
-                            stage_seconds=res.stage_seconds)
-    _print_summary(tables["summary"], sc.config.name, res)
-    click.echo(f"wrote {len(written)} files to {out_dir}/")
+    n_written = 0
+    summaries = []
+    for variant, sc, res in results:
+        tables = all_tables(res)
+        folder = Path(out_dir) / variant if variant else Path(out_dir)
+        n_written += len(write_results(folder, tables, scenario_name=sc.config.name,
+                                       resolved_yaml=to_yaml(sc.config), seed=res.seed,
+                                       replications=res.replications, stage_seconds=res.stage_seconds))
+        _print_summary(tables["summary"], sc.config.name, res)
+        summaries.append(tables["summary"].assign(variant=variant or ""))
+    if len(results) > 1:
+        import pandas as pd
+
+        combined = pd.concat(summaries, ignore_index=True)
+        combined.to_csv(Path(out_dir) / "variants.csv", index=False)
+        n_written += 1
+    click.echo(f"wrote {n_written} files to {out_dir}/")
 
 
 def _print_summary(df, name: str, res) -> None:

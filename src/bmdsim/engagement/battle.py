@@ -154,7 +154,7 @@ class BattleOutcome:
 
 def engagement_order(priority: F64, wave: I64, opp: Opportunities) -> I64:
     """Threat processing order: wave, then priority (high first), then first engagement time."""
-    first = np.min(np.where(opp.looks > 0, opp.t_intercept_s, np.inf), axis=0)
+    first = np.min(np.where(opp.looks > 0, opp.t_intercept_s, np.inf), axis=0, initial=np.inf)
     return np.lexsort((first, -np.asarray(priority, dtype=float), np.asarray(wave)))
 
 

@@ -102,6 +102,15 @@ class ArchitectureEntry(_Model):
     agreements: list[AgreementEntry] = Field(default_factory=list)
 
 
+class VariantEntry(_Model):
+    """A named change to the force laydown: sensors and shooters to switch on or off."""
+
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    description: str = ""
+    enable: list[str] = Field(default_factory=list)
+    disable: list[str] = Field(default_factory=list)
+
+
 class NetworkSettings(_Model):
     latency_s: float = Field(default=4.0, ge=0.0)
     relay_latency_s: float | None = Field(default=None, ge=0.0)
@@ -138,6 +147,7 @@ class ScenarioConfig(_Model):
     tracking: TrackingSettings = TrackingSettings()
     monte_carlo: MonteCarloSettings = MonteCarloSettings()
     overrides: dict[str, float] = Field(default_factory=dict)
+    variants: list[VariantEntry] = Field(default_factory=list)
 
     @field_validator("nations")
     @classmethod
@@ -148,7 +158,7 @@ class ScenarioConfig(_Model):
 
     @model_validator(mode="after")
     def _unique_names(self) -> ScenarioConfig:
-        for group in ("sensors", "shooters", "assets", "raids"):
+        for group in ("sensors", "shooters", "assets", "raids", "variants"):
             names = [e.name for e in getattr(self, group)]
             dup = {n for n in names if names.count(n) > 1}
             if dup:
@@ -196,6 +206,24 @@ def read_scenario_text(path: str | Path) -> str:
         raise InputError(f"{p}: no such scenario file") from None
     except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
         raise InputError(f"{p}: cannot read the scenario file ({type(exc).__name__})") from None
+
+
+def apply_variant(config: ScenarioConfig, name: str) -> ScenarioConfig:
+    """The scenario with variant ``name``'s sensors and shooters switched on or off (no variants left)."""
+    variant = next((v for v in config.variants if v.name == name), None)
+    if variant is None:
+        raise InputError(f"no variant {name!r} (variants: {', '.join(v.name for v in config.variants)})")
+    known = {e.name for e in config.sensors} | {e.name for e in config.shooters}
+    for key in (*variant.enable, *variant.disable):
+        if key not in known:
+            raise InputError(f"variants.{name}: unknown sensor or shooter {key!r}")
+
+    def switch(entries):
+        return [e.model_copy(update={"enabled": True}) if e.name in variant.enable else
+                e.model_copy(update={"enabled": False}) if e.name in variant.disable else e for e in entries]
+
+    return config.model_copy(update={"sensors": switch(config.sensors), "shooters": switch(config.shooters),
+                                     "variants": [], "name": f"{config.name}:{name}"})
 
 
 def to_yaml(config: ScenarioConfig) -> str:
