@@ -61,7 +61,8 @@ def _scramble(meas: Measurements, forbidden: np.ndarray, rng: np.random.Generato
 
 @pytest.mark.parametrize("seed", [1])
 def test_releasability_fire_control_ignores_data_a_nation_may_not_receive(small_run, seed):
-    # Invariant over every engagement: change the measurements of every sensor a nation may not receive; that nation's fire-control-quality times (hence every engagement of its shooters)
+    # Invariant over every engagement: change the measurements of every sensor a nation may not receive;
+    # that nation's fire-control-quality times (hence every engagement of its shooters)
     # must not change by a bit.
     from dataclasses import replace
 

@@ -18,7 +18,7 @@ def run_cli(capsys, *args):
 
 @pytest.mark.parametrize("preset", ["northeast-asia-2014", "korea-short-range", "strategic-stability"])
 def test_presets_run_end_to_end(capsys, tmp_path, preset):
-    status, out, err = run_cli(capsys, "run", preset, "--out", str(tmp_path), "--replications", "30", "--quiet")
+    status, _out, err = run_cli(capsys, "run", preset, "--out", str(tmp_path), "--replications", "30", "--quiet")
     assert status == 0, err
     folders = [tmp_path] if not (tmp_path / "variants.csv").exists() else [
         p for p in tmp_path.iterdir() if p.is_dir()]
@@ -130,6 +130,6 @@ def test_missing_file_and_bad_options(capsys, tmp_path):
 
 def test_defaults_to_the_default_preset(capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    status, out, err = run_cli(capsys, "run", "--replications", "5", "--quiet", "--architectures", "national")
+    status, _out, err = run_cli(capsys, "run", "--replications", "5", "--quiet", "--architectures", "national")
     assert status == 0, err
     assert json.loads(Path("bmdsim-out/results.json").read_text())["scenario"] == "northeast-asia-2014"
