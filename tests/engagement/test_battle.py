@@ -121,3 +121,38 @@ def test_bad_shooters_are_rejected_naming_the_field():
         shooters([0], [0.5], [1], [1], [1.0], inventory=-1)
     with pytest.raises(ValueError, match="pk must be in"):
         shooters([0], [1.5], [1], [1], [1.0])
+
+
+def _two_shooters(kill_assessment):
+    sh = shooters([0, 0], [0.6, 0.6], [1, 1], [1, 1], [1.0, 1.0])
+    from dataclasses import replace
+    return replace(sh, kill_assessment_s=np.array([kill_assessment, kill_assessment]))
+
+
+def test_last_chance_salvo_when_another_shooter_can_still_intercept():
+    n = 4
+    opp = Opportunities(looks=np.ones((2, n), dtype=np.int64),
+                        t_intercept_s=np.array([[100.0] * n, [150.0] * n]),
+                        t_final_look_s=np.array([[100.0] * n, [150.0] * n]),
+                        t_last_chance_s=np.array([[110.0] * n, [170.0] * n]))
+    # shooter 0 is chosen (earliest); shooter 1 can still intercept at 170 s > 100 s + 20 s assessment
+    out = fight(_two_shooters(20.0), opp, priority=np.ones(n), replications=R, rng=np.random.default_rng(5))
+    check(out.killed.astype(float).ravel(), 1 - 0.4**2)
+    # with 80 s of kill assessment nobody is left to take the last chance
+    out = fight(_two_shooters(80.0), opp, priority=np.ones(n), replications=R, rng=np.random.default_rng(5))
+    check(out.killed.astype(float).ravel(), 0.6)
+    assert out.shots[:, :, 1].sum() == 0
+    # and the rule can be switched off
+    out = fight(_two_shooters(20.0), opp, priority=np.ones(n), replications=R, rng=np.random.default_rng(5),
+                last_chance=False)
+    check(out.killed.astype(float).ravel(), 0.6)
+
+
+def test_discrimination_applies_only_to_complexes_with_decoys():
+    n = 6
+    sh = shooters([0], [0.7], [1], [1], [1.0], [0.5])
+    decoys = np.array([True, False] * 3)
+    out = fight(sh, everywhere(1, n), priority=np.ones(n), replications=R, rng=np.random.default_rng(6),
+                has_decoys=decoys, last_chance=False)
+    check(out.killed[:, decoys].astype(float).ravel(), 0.5 * 0.7)
+    check(out.killed[:, ~decoys].astype(float).ravel(), 0.7)

@@ -46,6 +46,7 @@ class ThreatTable:
     aim_lon_rad: F64
     t_launch_s: F64
     profile: tuple[str, ...]
+    has_decoys: NDArray[np.bool_]
 
     @property
     def n(self) -> int:
@@ -181,7 +182,8 @@ def _shooters(ctx: _Ctx, overrides: dict[str, dict[str, float]]) -> ShooterLayou
         max_looks=np.array(looks, dtype=np.int64),
         reliability=np.array([s.reliability for s, _, _ in rows]),
         p_discriminate=np.array([s.p_discriminate for s, _, _ in rows]),
-        unit_cost_usd=np.array([c.unit_cost_usd for c in cfgs]))
+        unit_cost_usd=np.array([c.unit_cost_usd for c in cfgs]),
+        kill_assessment_s=np.array([s.kill_assessment_s for s, _, _ in rows]))
     return ShooterLayout(battle=battle, site_lla=np.array(lla, dtype=float).reshape(-1, 3),
                          interceptors=tuple(cfgs),
                          kill_assessment_s=np.array([s.kill_assessment_s for s, _, _ in rows]))
@@ -191,7 +193,7 @@ def _threats(ctx: _Ctx, rng: np.random.Generator) -> ThreatTable:
     catalog = load_threat_catalog().missiles
     assets = {a.name: a for a in ctx.cfg.assets}
     cols: dict[str, list] = {k: [] for k in ("missile", "raid", "wave", "aim", "value", "lat", "lon", "alat",
-                                             "alon", "t", "profile")}
+                                             "alon", "t", "profile", "decoys")}
     for i, r in enumerate(ctx.cfg.raids):
         path = ("raids", i)
         if r.missile not in catalog:
@@ -219,12 +221,13 @@ def _threats(ctx: _Ctx, rng: np.random.Generator) -> ThreatTable:
         cols["alon"] += [alon] * r.count
         cols["t"] += list(r.t_launch_s + r.spacing_s * np.arange(r.count))
         cols["profile"] += [r.profile] * r.count
+        cols["decoys"] += [r.decoys > 0] * r.count
     return ThreatTable(missile=tuple(cols["missile"]), raid=np.array(cols["raid"], dtype=np.int64),
                        wave=np.array(cols["wave"], dtype=np.int64), aim=tuple(cols["aim"]),
                        value=np.array(cols["value"]), launch_lat_rad=np.array(cols["lat"]),
                        launch_lon_rad=np.array(cols["lon"]), aim_lat_rad=np.array(cols["alat"]),
                        aim_lon_rad=np.array(cols["alon"]), t_launch_s=np.array(cols["t"]),
-                       profile=tuple(cols["profile"]))
+                       profile=tuple(cols["profile"]), has_decoys=np.array(cols["decoys"], dtype=bool))
 
 
 def _architectures(ctx: _Ctx) -> dict[str, Architecture]:

@@ -152,7 +152,7 @@ def battle(sc: ResolvedScenario, opp: Opportunities, replications: int, seed: in
     network_reliability = 1.0 if fallback is None else sc.config.network.reliability
     return fight(sc.shooters.battle, opp, priority=sc.threats.value, wave=sc.threats.wave,
                  replications=replications, rng=rng, network_reliability=network_reliability,
-                 fallback=fallback)
+                 fallback=fallback, has_decoys=sc.threats.has_decoys)
 
 
 def run(sc: ResolvedScenario, *, architectures: list[str] | None = None, replications: int | None = None,

@@ -15,13 +15,19 @@ Rules (documented choices, each a scenario input):
   shoot-look-shoot opportunities, then the earliest intercept. Greedy priority assignment is the usual
   rule for sequential layered engagements (Hosein & Athans 1990); a static optimizer (for example
   scipy's linear_sum_assignment) fits a single simultaneous salvo, not a time-ordered layered battle.
+- **Last chance.** If a threat survives every look of the chosen shooter, another shooter of the same
+  layer that can still intercept after that last look plus its kill-assessment time fires one more salvo
+  (the one whose window closes latest). This is the "last-chance" rule of layered doctrine: the shot is
+  taken at the end of the engagement window rather than the threat let through.
 - **Common-mode failures.** Each shooter's battery works in a replication with probability
   ``reliability``, and the data network of the architecture with probability ``network_reliability``;
   when the network fails, every shooter falls back to the opportunities it has on its own nation's data
   (``fallback``), as in Wilkening's common-mode reliability model.
 - **Discrimination.** In each layer the shooter's fire-control picks the warhead among the threat
-  complex's objects with probability ``p_discriminate``; interceptors fired at a decoy are spent all the
-  same and cannot kill.
+  complex's objects with probability ``p_discriminate`` when the complex carries decoys or debris
+  (``has_decoys``), and always when it carries none; interceptors fired at a decoy are spent all the
+  same and cannot kill. The probabilities are explicit inputs, because the public record disputes them
+  (Sessler et al. 2000; the defaults are stated in the scenario schema).
 
 Randomness: one ``numpy.random.Generator`` per case; draws are keyed by (replication, threat, layer,
 look, shot), so two architectures run with the same seed see the same kill draws for the same shot
@@ -62,6 +68,8 @@ class ShooterSet:
     inventory : ndarray of int, shape (s,)
         Interceptors on hand at the start of the campaign.
     pk, salvo, max_looks, reliability, p_discriminate, unit_cost_usd : ndarray, shape (s,)
+    kill_assessment_s : ndarray, shape (s,), optional
+        Time to assess a kill before the next look [s] (used by the last-chance rule; default 0).
     """
 
     name: tuple[str, ...]
@@ -74,6 +82,7 @@ class ShooterSet:
     reliability: F64
     p_discriminate: F64
     unit_cost_usd: F64
+    kill_assessment_s: F64 | None = None
 
     def __post_init__(self) -> None:
         s = len(self.name)
@@ -107,10 +116,25 @@ class Opportunities:
         Shoot-look-shoot opportunities (0: the shooter cannot engage the threat).
     t_intercept_s : ndarray, shape (s, n)
         Earliest intercept time (inf where ``looks == 0``).
+    t_final_look_s : ndarray, shape (s, n), optional
+        Intercept time of the shooter's last shoot-look-shoot look (default: ``t_intercept_s``).
+    t_last_chance_s : ndarray, shape (s, n), optional
+        Latest intercept the shooter could still make (the close of its window; default:
+        ``t_final_look_s``).
     """
 
     looks: I64
     t_intercept_s: F64
+    t_final_look_s: F64 | None = None
+    t_last_chance_s: F64 | None = None
+
+    @property
+    def final_look_s(self) -> F64:
+        return self.t_intercept_s if self.t_final_look_s is None else self.t_final_look_s
+
+    @property
+    def last_chance_s(self) -> F64:
+        return self.final_look_s if self.t_last_chance_s is None else self.t_last_chance_s
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -152,6 +176,58 @@ class BattleOutcome:
         return np.einsum("rns,s->r", self.shots, unit_cost_usd)
 
 
+@dataclass(frozen=True, slots=True)
+class _ThreatView:
+    """One threat's opportunities per (replication, shooter), network state applied: shape (r, s)."""
+
+    looks: I64
+    t_first: F64
+    t_final: F64
+    last_chance: F64
+
+    @classmethod
+    def of(cls, opp: Opportunities, fallback: Opportunities, network_up: NDArray[np.bool_], j: int) -> _ThreatView:
+        def pick(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+            return np.where(network_up[:, None], a[:, j][None, :], b[:, j][None, :])
+
+        return cls(looks=pick(opp.looks, fallback.looks), t_first=pick(opp.t_intercept_s, fallback.t_intercept_s),
+                   t_final=pick(opp.final_look_s, fallback.final_look_s),
+                   last_chance=pick(opp.last_chance_s, fallback.last_chance_s))
+
+
+@dataclass(slots=True)
+class _State:
+    """The mutable state of one battle (local to :func:`fight`)."""
+
+    killed: NDArray[np.bool_]
+    kill_layer: I64
+    shots: I64
+    inventory: I64
+    t_dry: F64
+    u_kill: F64
+    shooters: ShooterSet
+
+    def salvo(self, j: int, layer: int, look: I64 | int, who: I64, fire: NDArray[np.bool_],
+              discriminated: NDArray[np.bool_], t_rs: F64) -> None:
+        """Fire one salvo of shooter ``who[r]`` at threat ``j`` in the replications flagged ``fire``."""
+        rows = np.arange(fire.size)
+        salvo = self.shooters.salvo[who]
+        fire = fire & ~self.killed[:, j] & (self.inventory[rows, who] >= salvo)
+        if not fire.any():
+            return
+        look_idx = np.broadcast_to(np.asarray(look), fire.shape)
+        draws = self.u_kill[rows, j, layer, np.minimum(look_idx, self.u_kill.shape[3] - 1), :]
+        hits = (draws < self.shooters.pk[who][:, None]) & (np.arange(draws.shape[1])[None, :] < salvo[:, None])
+        kill_now = fire & discriminated & hits.any(axis=1)
+        fr = rows[fire]
+        self.inventory[fr, who[fire]] -= salvo[fire]
+        self.shots[fr, j, who[fire]] += salvo[fire]
+        dry = fire & (self.inventory[rows, who] < salvo) & np.isnan(self.t_dry[rows, who])
+        self.t_dry[rows[dry], who[dry]] = t_rs[rows[dry], who[dry]]
+        self.killed[kill_now, j] = True
+        self.kill_layer[kill_now, j] = layer
+
+
 def engagement_order(priority: F64, wave: I64, opp: Opportunities) -> I64:
     """Threat processing order: wave, then priority (high first), then first engagement time."""
     first = np.min(np.where(opp.looks > 0, opp.t_intercept_s, np.inf), axis=0, initial=np.inf)
@@ -160,7 +236,8 @@ def engagement_order(priority: F64, wave: I64, opp: Opportunities) -> I64:
 
 def fight(shooters: ShooterSet, opp: Opportunities, *, priority: F64, wave: I64 | None = None,
           replications: int, rng: np.random.Generator, network_reliability: float = 1.0,
-          fallback: Opportunities | None = None) -> BattleOutcome:
+          fallback: Opportunities | None = None, has_decoys: NDArray[np.bool_] | None = None,
+          last_chance: bool = True) -> BattleOutcome:
     """Run the layered battle ``replications`` times (vectorized over replications).
 
     Parameters
@@ -179,6 +256,11 @@ def fight(shooters: ShooterSet, opp: Opportunities, *, priority: F64, wave: I64 
         Probability that the architecture's shared network works in a replication.
     fallback : Opportunities, optional
         Opportunities on national data only, used where the network failed (default: ``opp``).
+    has_decoys : ndarray of bool, shape (n,), optional
+        Whether each threat complex carries decoys or debris (default: all do, so ``p_discriminate``
+        applies everywhere).
+    last_chance : bool
+        Apply the last-chance rule (module notes).
     """
     s, n = opp.looks.shape
     if s != shooters.n:
@@ -192,7 +274,8 @@ def fight(shooters: ShooterSet, opp: Opportunities, *, priority: F64, wave: I64 
     max_looks = int(max(shooters.max_looks.max(initial=1), 1))
     max_salvo = int(max(shooters.salvo.max(initial=1), 1))
     # draws keyed by (replication, threat, layer, look, shot) and (replication, threat, layer)
-    u_kill = rng.random((r, n, max(n_layers, 1), max_looks, max_salvo))
+    # one more look slot for the last-chance salvo, drawn as the look after the primary shooter's last
+    u_kill = rng.random((r, n, max(n_layers, 1), max_looks + 1, max_salvo))
     u_disc = rng.random((r, n, max(n_layers, 1)))
     battery_up = rng.random((r, s)) < shooters.reliability[None, :]
     network_up = rng.random(r) < network_reliability
@@ -203,39 +286,41 @@ def fight(shooters: ShooterSet, opp: Opportunities, *, priority: F64, wave: I64 
     inventory = np.broadcast_to(shooters.inventory, (r, s)).copy()
     t_dry = np.full((r, s), np.nan)
     rows = np.arange(r)
+    decoys = np.ones(n, dtype=bool) if has_decoys is None else np.asarray(has_decoys, dtype=bool)
+    ka = np.zeros(s) if shooters.kill_assessment_s is None else np.asarray(shooters.kill_assessment_s, float)
+    state = _State(killed=killed, kill_layer=kill_layer, shots=shots, inventory=inventory, t_dry=t_dry,
+                   u_kill=u_kill, shooters=shooters)
     for j in engagement_order(priority, wave, opp):
-        looks_rs = np.where(network_up[:, None], opp.looks[:, j][None, :], fallback.looks[:, j][None, :])
-        t_rs = np.where(network_up[:, None], opp.t_intercept_s[:, j][None, :],
-                        fallback.t_intercept_s[:, j][None, :])
+        view = _ThreatView.of(opp, fallback, network_up, j)
+        p_disc = np.where(decoys[j], shooters.p_discriminate, 1.0)
         for layer in range(n_layers):
             in_layer = shooters.layer == layer
-            alive = ~killed[:, j]
-            ok = (alive[:, None] & in_layer[None, :] & battery_up & (looks_rs > 0)
+            ok = (~killed[:, j][:, None] & in_layer[None, :] & battery_up & (view.looks > 0)
                   & (inventory >= shooters.salvo[None, :]))
             if not ok.any():
                 continue
             # preference: most looks, then earliest intercept, then index
-            score = np.where(ok, np.minimum(looks_rs, shooters.max_looks[None, :]) * 1e7
-                             - np.minimum(t_rs, 9e6) / 1e0, -np.inf)
+            score = np.where(ok, np.minimum(view.looks, shooters.max_looks[None, :]) * 1e7
+                             - np.minimum(view.t_first, 9e6), -np.inf)
             pick = np.argmax(score, axis=1)
             has = ok[rows, pick]
-            n_looks = np.minimum(looks_rs[rows, pick], shooters.max_looks[pick])
-            salvo = shooters.salvo[pick]
-            discriminated = u_disc[:, j, layer] < shooters.p_discriminate[pick]
+            n_looks = np.where(has, np.minimum(view.looks[rows, pick], shooters.max_looks[pick]), 0)
+            discriminated = u_disc[:, j, layer] < p_disc[pick]
             for look in range(max_looks):
-                fire = has & ~killed[:, j] & (look < n_looks) & (inventory[rows, pick] >= salvo)
-                if not fire.any():
-                    break
-                hits = (u_kill[:, j, layer, look, :] < shooters.pk[pick][:, None]) & (
-                    np.arange(max_salvo)[None, :] < salvo[:, None])
-                kill_now = fire & discriminated & hits.any(axis=1)
-                fr = rows[fire]
-                inventory[fr, pick[fire]] -= salvo[fire]
-                shots[fr, j, pick[fire]] += salvo[fire]
-                dry = fire & (inventory[rows, pick] < salvo) & np.isnan(t_dry[rows, pick])
-                t_dry[rows[dry], pick[dry]] = t_rs[rows[dry], pick[dry]]
-                killed[kill_now, j] = True
-                kill_layer[kill_now, j] = layer
+                fire = has & (look < n_looks)
+                state.salvo(j, layer, look, pick, fire, discriminated, view.t_first)
+            if not last_chance:
+                continue
+            # last chance: another shooter of the layer whose window closes after the last look + assessment
+            t_after = view.t_final[rows, pick] + ka[pick]
+            late = ok & (view.last_chance > t_after[:, None]) & (np.arange(s)[None, :] != pick[:, None])
+            late &= ~killed[:, j][:, None] & (inventory >= shooters.salvo[None, :])
+            if not late.any():
+                continue
+            other = np.argmax(np.where(late, view.last_chance, -np.inf), axis=1)
+            fire = has & late[rows, other]
+            disc2 = u_disc[:, j, layer] < p_disc[other]
+            state.salvo(j, layer, n_looks, other, fire, disc2, view.last_chance)
     return BattleOutcome(killed=killed, kill_layer=kill_layer, engaged=shots.sum(axis=2) > 0, shots=shots,
                          inventory_left=inventory, t_dry_s=t_dry, battery_up=battery_up,
                          network_up=network_up)

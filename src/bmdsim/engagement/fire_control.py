@@ -49,6 +49,8 @@ class EngagementWindows:
         First and last feasible intercept time ignoring the launch-time constraint (geometry only).
     r_intercept_ecef_m : ndarray, shape (s, n, 3)
         Point of the first intercept (NaN if none).
+    t_last_chance_s : ndarray, shape (s, n)
+        Latest feasible intercept with a launch the shooter may make (NaN if none): its last chance.
     """
 
     looks: NDArray[np.int64]
@@ -57,10 +59,14 @@ class EngagementWindows:
     t_window_open_s: F64
     t_window_close_s: F64
     r_intercept_ecef_m: F64
+    t_last_chance_s: F64
 
     def opportunities(self) -> Opportunities:
-        return Opportunities(looks=self.looks,
-                             t_intercept_s=np.where(self.looks > 0, self.t_intercept_s[..., 0], np.inf))
+        has = self.looks > 0
+        last_look = np.take_along_axis(self.t_intercept_s, np.maximum(self.looks - 1, 0)[..., None], axis=2)[..., 0]
+        return Opportunities(looks=self.looks, t_intercept_s=np.where(has, self.t_intercept_s[..., 0], np.inf),
+                             t_final_look_s=np.where(has, last_look, np.inf),
+                             t_last_chance_s=np.where(has, self.t_last_chance_s, -np.inf))
 
 
 def _feasible(tr: Trajectories, site_lla: F64, cfg: InterceptorConfig, earth_ellipsoid) -> tuple[F64, F64]:
@@ -105,6 +111,7 @@ def fire_control(tr: Trajectories, site_lla: F64, interceptors: list[Interceptor
     w_open = np.full((s, n), np.nan)
     w_close = np.full((s, n), np.nan)
     r_int = np.full((s, n, 3), np.nan)
+    t_last = np.full((s, n), np.nan)
     t_grid = np.broadcast_to(tr.t_s, (n, k))
     rows = np.arange(n)
     for i, cfg in enumerate(interceptors):
@@ -113,6 +120,9 @@ def fire_control(tr: Trajectories, site_lla: F64, interceptors: list[Interceptor
         w_open[i, any_geom] = np.max(np.where(geom, -t_grid, -np.inf), axis=1)[any_geom] * -1.0
         w_close[i, any_geom] = np.max(np.where(geom, t_grid, -np.inf), axis=1)[any_geom]
         not_before = t_earliest_launch_s[i].copy()
+        ok0 = geom & (t_launch >= not_before[:, None])
+        any0 = ok0.any(axis=1)
+        t_last[i, any0] = np.max(np.where(ok0, t_grid, -np.inf), axis=1)[any0]
         for look in range(int(max_looks[i])):
             ok = geom & (t_launch >= not_before[:, None])
             has = ok.any(axis=1)
@@ -126,4 +136,4 @@ def fire_control(tr: Trajectories, site_lla: F64, interceptors: list[Interceptor
             looks[i, has] += 1
             not_before = np.where(has, tr.t_s[kk] + kill_assessment_s[i], np.inf)
     return EngagementWindows(looks=looks, t_intercept_s=t_int, t_launch_s=t_lau, t_window_open_s=w_open,
-                             t_window_close_s=w_close, r_intercept_ecef_m=r_int)
+                             t_window_close_s=w_close, r_intercept_ecef_m=r_int, t_last_chance_s=t_last)

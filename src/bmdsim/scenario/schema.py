@@ -64,6 +64,9 @@ class ShooterEntry(_Model):
     reliability: float = Field(default=0.9, ge=0.0, le=1.0)
     pk: float | None = Field(default=None, ge=0.0, le=1.0)
     p_discriminate: float = Field(default=0.9, ge=0.0, le=1.0)
+    """Probability that this shooter's fire control picks the warhead out of a complex with decoys (a
+    stated assumption: the public record disputes it, Sessler et al. 2000); applies only to raids with
+    ``decoys > 0``."""
     fire_control_radar: str | None = None
     enabled: bool = True
     source: str | None = None
@@ -87,6 +90,7 @@ class RaidEntry(_Model):
     spacing_s: float = Field(default=0.0, ge=0.0)
     profile: Literal["minimum-energy", "lofted", "depressed"] = "minimum-energy"
     wave: int | None = Field(default=None, ge=0)
+    decoys: int = Field(default=0, ge=0, le=100, description="decoys or debris objects in each threat complex")
     source: str | None = None
 
 
