@@ -72,6 +72,8 @@ class ResolvedScenario:
     earth: EarthModel
     threats: ThreatTable
     radars: tuple[RadarSite, ...]
+    radar_p_discriminate: F64
+    """(number of radars,) probability each radar picks the warhead out of a complex with decoys."""
     shooters: ShooterLayout
     architectures: dict[str, Architecture]
 
@@ -181,7 +183,8 @@ def _shooters(ctx: _Ctx, overrides: dict[str, dict[str, float]]) -> ShooterLayou
         pk=np.array([c.pk for c in cfgs]), salvo=np.array([s.salvo for s, _, _ in rows], dtype=np.int64),
         max_looks=np.array(looks, dtype=np.int64),
         reliability=np.array([s.reliability for s, _, _ in rows]),
-        p_discriminate=np.array([s.p_discriminate for s, _, _ in rows]),
+        # NaN: no override, the discrimination of the nation's sensors applies (assessment.run)
+        p_discriminate=np.array([np.nan if s.p_discriminate is None else s.p_discriminate for s, _, _ in rows]),
         unit_cost_usd=np.array([c.unit_cost_usd for c in cfgs]),
         kill_assessment_s=np.array([s.kill_assessment_s for s, _, _ in rows]))
     return ShooterLayout(battle=battle, site_lla=np.array(lla, dtype=float).reshape(-1, 3),
@@ -271,4 +274,5 @@ def resolve(config: ScenarioConfig, *, file: str = "<scenario>",
         config=config, file=file,
         earth=EarthModel(shape=config.earth.shape, rotation=config.earth.rotation, drag=config.earth.drag),
         threats=_threats(ctx, geometry_rng), radars=_radars(ctx, overrides["radars"]),
+        radar_p_discriminate=np.array([s.p_discriminate for s in config.sensors if s.enabled]),
         shooters=_shooters(ctx, overrides["interceptors"]), architectures=_architectures(ctx))

@@ -53,6 +53,8 @@ class ArchitectureResult:
     """(n_nations, n) first fire-control-quality time of each nation's track (NaN: never)."""
     t_earliest_launch_s: F64
     """(s, n) earliest launch of each shooter at each threat."""
+    p_discriminate: F64
+    """(s, n) probability each shooter's fire control picks the warhead (complexes with decoys)."""
     windows: EngagementWindows
     outcome: BattleOutcome
 
@@ -132,6 +134,24 @@ def nation_tracks(sc: ResolvedScenario, tr: Trajectories, obs: Observations, arc
     return t_fcq, latency
 
 
+def discrimination(sc: ResolvedScenario, obs: Observations, arch: Architecture) -> F64:
+    """(s, n) discrimination probability of each shooter against each threat under an architecture.
+
+    The best ``p_discriminate`` among the sensors the shooter's nation may use that detected the threat
+    (0 if none did), unless the shooter overrides it.
+    """
+    sensor_nations = [r.nation for r in sc.radars]
+    seen = obs.summary.n_detections > 0  # (sensors, n)
+    per_nation = {}
+    for nation in sc.config.nations:
+        allowed, _ = arch.sensor_access(nation, sensor_nations)
+        p = np.where(allowed[:, None] & seen, sc.radar_p_discriminate[:, None], 0.0)
+        per_nation[nation] = p.max(axis=0, initial=0.0)
+    sh = sc.shooters.battle
+    by_nation = np.array([per_nation[n] for n in sh.nation]).reshape(sh.n, -1)
+    return np.where(np.isnan(sh.p_discriminate)[:, None], by_nation, sh.p_discriminate[:, None])
+
+
 def engage(sc: ResolvedScenario, tr: Trajectories, t_fcq: F64, latency: F64) -> tuple[F64, EngagementWindows]:
     """Earliest launches and fire-control windows of every shooter (see module notes)."""
     sh = sc.shooters
@@ -146,13 +166,14 @@ def engage(sc: ResolvedScenario, tr: Trajectories, t_fcq: F64, latency: F64) -> 
 
 
 def battle(sc: ResolvedScenario, opp: Opportunities, replications: int, seed: int,
-           fallback: Opportunities | None) -> BattleOutcome:
+           fallback: Opportunities | None, p_disc: F64, p_disc_fallback: F64) -> BattleOutcome:
     """The Monte Carlo battle of one architecture, on the battle stream of ``seed``."""
     rng = np.random.default_rng(np.random.SeedSequence([seed, STREAM_BATTLE]))
     network_reliability = 1.0 if fallback is None else sc.config.network.reliability
     return fight(sc.shooters.battle, opp, priority=sc.threats.value, wave=sc.threats.wave,
                  replications=replications, rng=rng, network_reliability=network_reliability,
-                 fallback=fallback, has_decoys=sc.threats.has_decoys)
+                 fallback=fallback, has_decoys=sc.threats.has_decoys, p_discriminate=p_disc,
+                 fallback_p_discriminate=p_disc_fallback)
 
 
 def run(sc: ResolvedScenario, *, architectures: list[str] | None = None, replications: int | None = None,
@@ -183,15 +204,17 @@ def run(sc: ResolvedScenario, *, architectures: list[str] | None = None, replica
     fcq_nat, lat_nat = timed("tracking", nation_tracks, sc, tr, obs, national, cache)
     _, win_nat = timed("fire control", engage, sc, tr, fcq_nat, lat_nat)
     fallback = win_nat.opportunities()
+    p_disc_nat = discrimination(sc, obs, national)
     results = {}
     for name in names:
         arch = sc.architectures[name]
         fcq, lat = timed("tracking", nation_tracks, sc, tr, obs, arch, cache)
         t_earliest, windows = timed("fire control", engage, sc, tr, fcq, lat)
+        p_disc = discrimination(sc, obs, arch)
         outcome = timed("battle", battle, sc, windows.opportunities(), reps, seed,
-                        None if name == "national" else fallback)
+                        None if name == "national" else fallback, p_disc, p_disc_nat)
         results[name] = ArchitectureResult(name=name, t_fire_control_s=fcq, t_earliest_launch_s=t_earliest,
-                                           windows=windows, outcome=outcome)
+                                           p_discriminate=p_disc, windows=windows, outcome=outcome)
     return RunResult(scenario=sc, trajectories=tr, observations=obs, cues=cues,
                      nations=tuple(sc.config.nations), architectures=results, stage_seconds=timings,
                      replications=reps, seed=seed)

@@ -96,7 +96,7 @@ class ShooterSet:
             raise ValueError(f"ShooterSet.inventory[{self.name[i]}] must be >= 0, got {self.inventory[i]}")
         for f in ("pk", "reliability", "p_discriminate"):
             a = getattr(self, f)
-            if np.any((a < 0) | (a > 1)):
+            if np.any((a < 0) | (a > 1)):  # NaN passes: "not set here" (p_discriminate given per threat)
                 raise ValueError(f"ShooterSet.{f} must be in [0, 1], got {a}")
         if np.any(self.salvo < 1) or np.any(self.max_looks < 1):
             raise ValueError("ShooterSet.salvo and ShooterSet.max_looks must be >= 1")
@@ -237,7 +237,8 @@ def engagement_order(priority: F64, wave: I64, opp: Opportunities) -> I64:
 def fight(shooters: ShooterSet, opp: Opportunities, *, priority: F64, wave: I64 | None = None,
           replications: int, rng: np.random.Generator, network_reliability: float = 1.0,
           fallback: Opportunities | None = None, has_decoys: NDArray[np.bool_] | None = None,
-          last_chance: bool = True) -> BattleOutcome:
+          last_chance: bool = True, p_discriminate: F64 | None = None,
+          fallback_p_discriminate: F64 | None = None) -> BattleOutcome:
     """Run the layered battle ``replications`` times (vectorized over replications).
 
     Parameters
@@ -261,6 +262,11 @@ def fight(shooters: ShooterSet, opp: Opportunities, *, priority: F64, wave: I64 
         applies everywhere).
     last_chance : bool
         Apply the last-chance rule (module notes).
+    p_discriminate : ndarray, shape (s, n), optional
+        Per shooter and threat discrimination probability (e.g. from the sensors the shooter's nation may
+        use); default ``shooters.p_discriminate`` for every threat.
+    fallback_p_discriminate : ndarray, shape (s, n), optional
+        The same where the network failed (default: ``p_discriminate``).
     """
     s, n = opp.looks.shape
     if s != shooters.n:
@@ -286,13 +292,17 @@ def fight(shooters: ShooterSet, opp: Opportunities, *, priority: F64, wave: I64 
     inventory = np.broadcast_to(shooters.inventory, (r, s)).copy()
     t_dry = np.full((r, s), np.nan)
     rows = np.arange(r)
+    p_sn = (np.broadcast_to(shooters.p_discriminate[:, None], (s, n)) if p_discriminate is None
+            else np.asarray(p_discriminate, dtype=float))
+    p_sn_fb = p_sn if fallback_p_discriminate is None else np.asarray(fallback_p_discriminate, dtype=float)
     decoys = np.ones(n, dtype=bool) if has_decoys is None else np.asarray(has_decoys, dtype=bool)
     ka = np.zeros(s) if shooters.kill_assessment_s is None else np.asarray(shooters.kill_assessment_s, float)
     state = _State(killed=killed, kill_layer=kill_layer, shots=shots, inventory=inventory, t_dry=t_dry,
                    u_kill=u_kill, shooters=shooters)
     for j in engagement_order(priority, wave, opp):
         view = _ThreatView.of(opp, fallback, network_up, j)
-        p_disc = np.where(decoys[j], shooters.p_discriminate, 1.0)
+        p_disc = np.where(decoys[j], np.where(network_up[:, None], p_sn[:, j][None, :], p_sn_fb[:, j][None, :]),
+                          1.0)  # (r, s)
         for layer in range(n_layers):
             in_layer = shooters.layer == layer
             ok = (~killed[:, j][:, None] & in_layer[None, :] & battery_up & (view.looks > 0)
@@ -305,7 +315,7 @@ def fight(shooters: ShooterSet, opp: Opportunities, *, priority: F64, wave: I64 
             pick = np.argmax(score, axis=1)
             has = ok[rows, pick]
             n_looks = np.where(has, np.minimum(view.looks[rows, pick], shooters.max_looks[pick]), 0)
-            discriminated = u_disc[:, j, layer] < p_disc[pick]
+            discriminated = u_disc[:, j, layer] < p_disc[rows, pick]
             for look in range(max_looks):
                 fire = has & (look < n_looks)
                 state.salvo(j, layer, look, pick, fire, discriminated, view.t_first)
@@ -319,7 +329,7 @@ def fight(shooters: ShooterSet, opp: Opportunities, *, priority: F64, wave: I64 
                 continue
             other = np.argmax(np.where(late, view.last_chance, -np.inf), axis=1)
             fire = has & late[rows, other]
-            disc2 = u_disc[:, j, layer] < p_disc[other]
+            disc2 = u_disc[:, j, layer] < p_disc[rows, other]
             state.salvo(j, layer, n_looks, other, fire, disc2, view.last_chance)
     return BattleOutcome(killed=killed, kill_layer=kill_layer, engaged=shots.sum(axis=2) > 0, shots=shots,
                          inventory_left=inventory, t_dry_s=t_dry, battery_up=battery_up,

@@ -46,6 +46,10 @@ class SensorEntry(_Model):
     nation: str
     site: str
     boresight_az_deg: float | None = Field(default=None, ge=0.0, lt=360.0)
+    p_discriminate: float = Field(default=0.5, ge=0.0, le=1.0)
+    """Probability that this sensor picks the warhead out of a threat complex with decoys or debris: an
+    explicit, disputed input (Sessler et al., *Countermeasures*, 2000; the default 0.5 is a coin toss
+    between a warhead and one credible decoy, not a published figure)."""
     enabled: bool = True
     source: str | None = None
 
@@ -63,10 +67,9 @@ class ShooterEntry(_Model):
     kill_assessment_s: float = Field(default=20.0, ge=0.0)
     reliability: float = Field(default=0.9, ge=0.0, le=1.0)
     pk: float | None = Field(default=None, ge=0.0, le=1.0)
-    p_discriminate: float = Field(default=0.9, ge=0.0, le=1.0)
-    """Probability that this shooter's fire control picks the warhead out of a complex with decoys (a
-    stated assumption: the public record disputes it, Sessler et al. 2000); applies only to raids with
-    ``decoys > 0``."""
+    p_discriminate: float | None = Field(default=None, ge=0.0, le=1.0)
+    """Override of the discrimination probability of this shooter's fire control; by default it is the
+    best ``p_discriminate`` among the sensors its nation may use that detect the threat."""
     fire_control_radar: str | None = None
     enabled: bool = True
     source: str | None = None
