@@ -99,14 +99,21 @@ def raid_table(res: RunResult) -> pd.DataFrame:
 
 
 def asset_table(res: RunResult) -> pd.DataFrame:
-    th = res.scenario.threats
+    """Protection probability, warning time and decision time per defended asset (city or base)."""
+    th, tr = res.scenario.threats, res.trajectories
+    t_det = _first_detection(res)
     rows = []
     for name, a in res.architectures.items():
         leak = ~a.outcome.killed
+        fcq = np.nanmin(np.where(np.isfinite(a.t_fire_control_s), a.t_fire_control_s, np.inf), axis=0)
         for asset in sorted(set(th.aim)):
             cols = np.array([x == asset for x in th.aim])
+            warn = tr.t_impact_s[cols] - t_det[cols]
+            dec = tr.t_impact_s[cols] - fcq[cols]
             rows.append({"architecture": name, "asset": asset, "threats": int(cols.sum()),
-                         "protection_probability": float((leak[:, cols].sum(axis=1) == 0).mean())})
+                         "protection_probability": float((leak[:, cols].sum(axis=1) == 0).mean()),
+                         "min_warning_time_s": float(np.min(warn)) if np.isfinite(warn).any() else np.nan,
+                         "min_decision_time_s": float(np.min(dec)) if np.isfinite(dec).any() else np.nan})
     return pd.DataFrame(rows)
 
 

@@ -109,28 +109,46 @@ def sense(sc: ResolvedScenario, tr: Trajectories, root: np.random.SeedSequence) 
     return obs, cues
 
 
+def _picture(sc: ResolvedScenario, tr: Trajectories, obs: Observations, allowed: np.ndarray,
+             cache: dict[bytes, TrackPicture]) -> TrackPicture:
+    key = allowed.tobytes()
+    if key not in cache:
+        grid = tr.t_s[:: round(TRACK_STEP_S / OUTPUT_STEP_S)]
+        cache[key] = track(obs.measurements, allowed, grid, TrackerConfig(), sc.earth, n_threats=tr.n,
+                           impact_t_s=[])
+    return cache[key]
+
+
 def nation_tracks(sc: ResolvedScenario, tr: Trajectories, obs: Observations, arch: Architecture,
                   cache: dict[bytes, TrackPicture]) -> tuple[F64, F64]:
-    """Per nation: first fire-control-quality time of its fused track, and the data latency, shape (k, n)."""
+    """Per nation: first fire-control-quality time of the track it fires on, and its data latency, (k, n).
+
+    A nation fires on whichever is ready first: the track of its own sensors (no latency) or the track
+    fused from every sensor it may receive, available after the largest latency among the sensors that
+    saw the threat. Taking the earlier of the two keeps sharing from ever delaying a nation's own track.
+    """
     tcfg = sc.config.tracking
     nations = tuple(sc.config.nations)
-    sensor_nations = [r.nation for r in sc.radars]
+    sensor_nations = np.array([r.nation for r in sc.radars])
     t_fcq = np.full((len(nations), tr.n), np.nan)
     latency = np.zeros((len(nations), tr.n))
     seen = obs.summary.n_detections > 0  # (s, n)
     for i, nation in enumerate(nations):
-        allowed, lat = arch.sensor_access(nation, sensor_nations)
+        allowed, lat = arch.sensor_access(nation, list(sensor_nations))
         if not allowed.any():
             continue
-        key = allowed.tobytes()
-        if key not in cache:
-            grid = tr.t_s[:: round(TRACK_STEP_S / OUTPUT_STEP_S)]
-            cache[key] = track(obs.measurements, allowed, grid, TrackerConfig(), sc.earth, n_threats=tr.n,
-                               impact_t_s=[])
-        t_fcq[i] = cache[key].fire_control_time_s(tcfg.fire_control_position_sigma_m,
-                                                  tcfg.fire_control_velocity_sigma_mps)
-        lat_used = np.where(allowed[:, None] & seen, lat[:, None], 0.0)
-        latency[i] = lat_used.max(axis=0)
+        fused = _picture(sc, tr, obs, allowed, cache).fire_control_time_s(
+            tcfg.fire_control_position_sigma_m, tcfg.fire_control_velocity_sigma_mps)
+        lat_fused = np.where(allowed[:, None] & seen, lat[:, None], 0.0).max(axis=0, initial=0.0)
+        own = sensor_nations == nation
+        if own.any() and not np.array_equal(own, allowed):
+            own_t = _picture(sc, tr, obs, own, cache).fire_control_time_s(
+                tcfg.fire_control_position_sigma_m, tcfg.fire_control_velocity_sigma_mps)
+        else:
+            own_t = np.full(tr.n, np.nan)
+        use_own = np.isfinite(own_t) & ~(fused + lat_fused < own_t)
+        t_fcq[i] = np.where(use_own, own_t, fused)
+        latency[i] = np.where(use_own, 0.0, lat_fused)
     return t_fcq, latency
 
 

@@ -58,6 +58,7 @@ def run(scenario: str | None, out_dir: str, architectures: str | None, replicati
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    from bmdsim.assessment.footprints import footprint_tables
     from bmdsim.assessment.metrics import all_tables
     from bmdsim.assessment.run import run as run_assessment
     from bmdsim.report.files import write_results
@@ -90,6 +91,12 @@ def run(scenario: str | None, out_dir: str, architectures: str | None, replicati
     summaries = []
     for variant, sc, res in results:
         tables = all_tables(res)
+        if not quiet and (sc.config.footprints.aim_grids or sc.config.footprints.launch_grids):
+            console.print("footprints ...")
+        try:
+            tables.update(footprint_tables(sc, res.seed))
+        except InputError as exc:
+            raise BadInput(str(exc)) from None
         folder = Path(out_dir) / variant if variant else Path(out_dir)
         n_written += len(write_results(folder, tables, scenario_name=sc.config.name,
                                        resolved_yaml=to_yaml(sc.config), seed=res.seed,

@@ -118,6 +118,27 @@ class VariantEntry(_Model):
     disable: list[str] = Field(default_factory=list)
 
 
+class GridEntry(_Model):
+    """A square grid of points around a centre: aim points (``aim_grid``) or launch points (``launch_grid``)."""
+
+    name: str = Field(min_length=1)
+    missile: str
+    center: str = Field(description="site at the grid's centre")
+    radius_km: float = Field(gt=0.0, le=3000.0)
+    points_per_side: int = Field(default=5, ge=2, le=40)
+    launch_site: str | None = Field(default=None, description="aim grids: where every threat is launched from")
+    aim: str | None = Field(default=None, description="launch grids: the asset or site every threat aims at")
+
+
+class FootprintSettings(_Model):
+    """Footprints over the rotating Earth (optional: each one flies, senses and engages a grid of threats)."""
+
+    aim_grids: list[GridEntry] = Field(default_factory=list)
+    launch_grids: list[GridEntry] = Field(default_factory=list)
+    coverage_altitudes_km: list[float] = Field(default_factory=list)
+    coverage_rcs_m2: float = Field(default=0.01, gt=0.0)
+
+
 class NetworkSettings(_Model):
     latency_s: float = Field(default=4.0, ge=0.0)
     relay_latency_s: float | None = Field(default=None, ge=0.0)
@@ -155,6 +176,7 @@ class ScenarioConfig(_Model):
     monte_carlo: MonteCarloSettings = MonteCarloSettings()
     overrides: dict[str, float] = Field(default_factory=dict)
     variants: list[VariantEntry] = Field(default_factory=list)
+    footprints: FootprintSettings = FootprintSettings()
 
     @field_validator("nations")
     @classmethod
