@@ -166,7 +166,9 @@ def discrimination(sc: ResolvedScenario, obs: Observations, arch: Architecture) 
         p = np.where(allowed[:, None] & seen, sc.radar_p_discriminate[:, None], 0.0)
         per_nation[nation] = p.max(axis=0, initial=0.0)
     sh = sc.shooters.battle
-    by_nation = np.array([per_nation[n] for n in sh.nation]).reshape(sh.n, -1)
+    if sh.n == 0:
+        return np.zeros((0, obs.summary.threat.size))
+    by_nation = np.array([per_nation[n] for n in sh.nation])
     return np.where(np.isnan(sh.p_discriminate)[:, None], by_nation, sh.p_discriminate[:, None])
 
 

@@ -110,6 +110,16 @@ def parse_threat_catalog(text: str, path: str = "<catalog>") -> ThreatCatalog:
         raise CatalogError(_format_error(path, exc)) from exc
 
 
+def load_builtin_catalog(filename: str, model: type[BaseModel]) -> BaseModel:
+    """Validate a built-in catalog file (``catalog/<filename>``) into ``model``; errors name file and field."""
+    path = f"catalog/{filename}"
+    text = (resources.files("bmdsim.scenario") / "catalog" / filename).read_text(encoding="utf-8")
+    try:
+        return model.model_validate(yaml.safe_load(text))
+    except ValidationError as exc:
+        raise CatalogError(_format_error(path, exc)) from exc
+
+
 @lru_cache(maxsize=1)
 def load_threat_catalog(path: str | None = None) -> ThreatCatalog:
     """The threat catalog: the built-in one, or the file at ``path``."""

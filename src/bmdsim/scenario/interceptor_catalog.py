@@ -8,13 +8,11 @@ default, with a deliberately wide published low-high range.
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from bmdsim.scenario.catalog import CatalogError, Figure, _format_error
+from bmdsim.scenario.catalog import Figure, load_builtin_catalog
 
 
 class InterceptorEntry(BaseModel):
@@ -52,9 +50,4 @@ class InterceptorCatalog(BaseModel):
 @lru_cache(maxsize=1)
 def load_interceptor_catalog() -> InterceptorCatalog:
     """The built-in interceptor catalog."""
-    path = "catalog/interceptors.yaml"
-    text = (resources.files("bmdsim.scenario") / "catalog" / "interceptors.yaml").read_text(encoding="utf-8")
-    try:
-        return InterceptorCatalog.model_validate(yaml.safe_load(text))
-    except ValidationError as exc:
-        raise CatalogError(_format_error(path, exc)) from exc
+    return load_builtin_catalog("interceptors.yaml", InterceptorCatalog)  # type: ignore[return-value]

@@ -7,13 +7,11 @@ itself takes precedence.
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from bmdsim.scenario.catalog import CatalogError, Figure, _format_error
+from bmdsim.scenario.catalog import Figure, load_builtin_catalog
 
 
 class SiteEntry(BaseModel):
@@ -54,8 +52,4 @@ class SiteCatalog(BaseModel):
 @lru_cache(maxsize=1)
 def load_site_catalog() -> SiteCatalog:
     """The built-in gazetteer."""
-    text = (resources.files("bmdsim.scenario") / "catalog" / "sites.yaml").read_text(encoding="utf-8")
-    try:
-        return SiteCatalog.model_validate(yaml.safe_load(text))
-    except ValidationError as exc:
-        raise CatalogError(_format_error("catalog/sites.yaml", exc)) from exc
+    return load_builtin_catalog("sites.yaml", SiteCatalog)  # type: ignore[return-value]
