@@ -81,7 +81,8 @@ def battery_table(res: RunResult) -> pd.DataFrame:
                          "expected_cost_usd": float(spent.mean() * sh.unit_cost_usd[i]),
                          "p_ran_dry": float(dry.mean()),
                          "mean_t_dry_s": float(np.nanmean(o.t_dry_s[dry, i])) if dry.any() else np.nan})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["architecture", "shooter", "nation", "inventory", "expected_spent",
+                                       "expected_cost_usd", "p_ran_dry", "mean_t_dry_s"])
 
 
 def raid_table(res: RunResult) -> pd.DataFrame:
