@@ -156,3 +156,27 @@ def test_discrimination_applies_only_to_complexes_with_decoys():
                 has_decoys=decoys, last_chance=False)
     check(out.killed[:, decoys].astype(float).ravel(), 0.5 * 0.7)
     check(out.killed[:, ~decoys].astype(float).ravel(), 0.7)
+
+
+@pytest.mark.parametrize("launchers, spacing_s, fired", [(1, 0.0, 1), (3, 0.0, 3), (1, 40.0, 3), (2, 5.0, 2)])
+def test_launchers_limit_the_salvos_in_one_cycle(launchers, spacing_s, fired):
+    # three threats whose launches fall at 100, 100 + d, 100 + 2d s; each launcher is busy 30 s per salvo.
+    # with pk = 0 every salvo misses, so every permitted salvo is fired exactly once (one look)
+    from dataclasses import replace
+
+    n = 3
+    sh = replace(shooters([0], [0.0], [1], [1], [1.0]), launchers=np.array([launchers]),
+                 launcher_cycle_s=np.array([30.0]))
+    t_launch = 100.0 + spacing_s * np.arange(n)
+    opp = Opportunities(looks=np.ones((1, n), dtype=np.int64), t_intercept_s=t_launch[None, :] + 60.0,
+                        t_launch_looks_s=t_launch[None, :, None])
+    out = fight(sh, opp, priority=np.ones(n), replications=5, rng=np.random.default_rng(1), last_chance=False)
+    # (1, 40 s apart): all three fit; (2 launchers, 5 s apart): the third falls within a cycle of both
+    assert np.all(out.shots.sum(axis=(1, 2)) == fired)
+
+
+def test_launchers_must_be_positive():
+    from dataclasses import replace
+
+    with pytest.raises(ValueError, match=r"launchers\[s0\] must be >= 1"):
+        replace(shooters([0], [0.5], [1], [1], [1.0]), launchers=np.array([0]))

@@ -186,7 +186,10 @@ def _shooters(ctx: _Ctx, overrides: dict[str, dict[str, float]]) -> ShooterLayou
         # NaN: no override, the discrimination of the nation's sensors applies (assessment.run)
         p_discriminate=np.array([np.nan if s.p_discriminate is None else s.p_discriminate for s, _, _ in rows]),
         unit_cost_usd=np.array([c.unit_cost_usd for c in cfgs]),
-        kill_assessment_s=np.array([s.kill_assessment_s for s, _, _ in rows]))
+        kill_assessment_s=np.array([s.kill_assessment_s for s, _, _ in rows]),
+        launchers=(np.array([s.launchers or 10**6 for s, _, _ in rows], dtype=np.int64)
+                   if any(s.launchers for s, _, _ in rows) else None),
+        launcher_cycle_s=np.array([s.launcher_cycle_s for s, _, _ in rows]))
     return ShooterLayout(battle=battle, site_lla=np.array(lla, dtype=float).reshape(-1, 3),
                          interceptors=tuple(cfgs),
                          kill_assessment_s=np.array([s.kill_assessment_s for s, _, _ in rows]))

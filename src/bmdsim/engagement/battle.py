@@ -70,6 +70,11 @@ class ShooterSet:
     pk, salvo, max_looks, reliability, p_discriminate, unit_cost_usd : ndarray, shape (s,)
     kill_assessment_s : ndarray, shape (s,), optional
         Time to assess a kill before the next look [s] (used by the last-chance rule; default 0).
+    launchers : ndarray of int, shape (s,), optional
+        Launchers of each battery (default: no limit). A launcher that fires a salvo is busy for
+        ``launcher_cycle_s`` (firing, then readying the next round); a salvo needs a free launcher.
+    launcher_cycle_s : ndarray, shape (s,), optional
+        That busy time [s] (default 0).
     """
 
     name: tuple[str, ...]
@@ -83,6 +88,8 @@ class ShooterSet:
     p_discriminate: F64
     unit_cost_usd: F64
     kill_assessment_s: F64 | None = None
+    launchers: I64 | None = None
+    launcher_cycle_s: F64 | None = None
 
     def __post_init__(self) -> None:
         s = len(self.name)
@@ -100,6 +107,9 @@ class ShooterSet:
                 raise ValueError(f"ShooterSet.{f} must be in [0, 1], got {a}")
         if np.any(self.salvo < 1) or np.any(self.max_looks < 1):
             raise ValueError("ShooterSet.salvo and ShooterSet.max_looks must be >= 1")
+        if self.launchers is not None and np.any(np.asarray(self.launchers) < 1):
+            i = int(np.argmax(np.asarray(self.launchers) < 1))
+            raise ValueError(f"ShooterSet.launchers[{self.name[i]}] must be >= 1, got {self.launchers[i]}")
 
     @property
     def n(self) -> int:
@@ -127,6 +137,18 @@ class Opportunities:
     t_intercept_s: F64
     t_final_look_s: F64 | None = None
     t_last_chance_s: F64 | None = None
+    t_launch_looks_s: F64 | None = None
+    """(s, n, m) launch time of each shoot-look-shoot look (NaN: unknown, no launcher check)."""
+    t_last_chance_launch_s: F64 | None = None
+    """(s, n) launch time of the last-chance salvo."""
+
+    def launch_times(self, m: int) -> tuple[F64, F64]:
+        s, n = self.looks.shape
+        looks = (np.full((s, n, m), np.nan) if self.t_launch_looks_s is None
+                 else np.pad(self.t_launch_looks_s, ((0, 0), (0, 0), (0, max(m - self.t_launch_looks_s.shape[2], 0))),
+                             constant_values=np.nan)[:, :, :m])
+        last = np.full((s, n), np.nan) if self.t_last_chance_launch_s is None else self.t_last_chance_launch_s
+        return looks, last
 
     @property
     def final_look_s(self) -> F64:
@@ -184,15 +206,22 @@ class _ThreatView:
     t_first: F64
     t_final: F64
     last_chance: F64
+    t_launch: F64  # (r, s, m)
+    t_launch_last: F64  # (r, s)
 
     @classmethod
-    def of(cls, opp: Opportunities, fallback: Opportunities, network_up: NDArray[np.bool_], j: int) -> _ThreatView:
+    def of(cls, opp: Opportunities, fallback: Opportunities, network_up: NDArray[np.bool_], j: int,
+           m: int) -> _ThreatView:
         def pick(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-            return np.where(network_up[:, None], a[:, j][None, :], b[:, j][None, :])
+            up = network_up.reshape((-1,) + (1,) * (a.ndim - 1))
+            return np.where(up, a[:, j][None, ...], b[:, j][None, ...])
 
+        la, lla = opp.launch_times(m)
+        lb, llb = fallback.launch_times(m)
         return cls(looks=pick(opp.looks, fallback.looks), t_first=pick(opp.t_intercept_s, fallback.t_intercept_s),
                    t_final=pick(opp.final_look_s, fallback.final_look_s),
-                   last_chance=pick(opp.last_chance_s, fallback.last_chance_s))
+                   last_chance=pick(opp.last_chance_s, fallback.last_chance_s),
+                   t_launch=pick(la, lb), t_launch_last=pick(lla, llb))
 
 
 @dataclass(slots=True)
@@ -206,15 +235,40 @@ class _State:
     t_dry: F64
     u_kill: F64
     shooters: ShooterSet
+    launch_log: F64  # (r, s, k) launch times of each battery's salvos so far (NaN: unused)
+    n_launched: I64  # (r, s)
+
+    def launcher_free(self, who: I64, t_launch: F64) -> NDArray[np.bool_]:
+        """Whether battery ``who[r]`` has a launcher free at ``t_launch[r]`` (NaN time: no check).
+
+        A salvo at t keeps a launcher busy over [t, t + cycle); a new one fits if fewer than ``launchers``
+        earlier salvos lie within one cycle of it, which is sufficient for an interval schedule on
+        ``launchers`` launchers (conservative).
+        """
+        sh = self.shooters
+        if sh.launchers is None:
+            return np.ones(who.shape, dtype=bool)
+        rows = np.arange(who.size)
+        cycle = (np.zeros(sh.n) if sh.launcher_cycle_s is None else np.asarray(sh.launcher_cycle_s))[who]
+        log = self.launch_log[rows, who]  # (r, k)
+        with np.errstate(invalid="ignore"):
+            busy = np.sum(np.abs(log - t_launch[:, None]) < cycle[:, None], axis=1)
+        return ~np.isfinite(t_launch) | (busy < np.asarray(sh.launchers)[who])
 
     def salvo(self, j: int, layer: int, look: I64 | int, who: I64, fire: NDArray[np.bool_],
-              discriminated: NDArray[np.bool_], t_rs: F64) -> None:
+              discriminated: NDArray[np.bool_], t_rs: F64, t_launch: F64 | None = None) -> None:
         """Fire one salvo of shooter ``who[r]`` at threat ``j`` in the replications flagged ``fire``."""
         rows = np.arange(fire.size)
         salvo = self.shooters.salvo[who]
         fire = fire & ~self.killed[:, j] & (self.inventory[rows, who] >= salvo)
+        if t_launch is not None:
+            fire &= self.launcher_free(who, t_launch)
         if not fire.any():
             return
+        if t_launch is not None:
+            k = np.minimum(self.n_launched[rows[fire], who[fire]], self.launch_log.shape[2] - 1)
+            self.launch_log[rows[fire], who[fire], k] = t_launch[fire]
+            self.n_launched[rows[fire], who[fire]] += 1
         look_idx = np.broadcast_to(np.asarray(look), fire.shape)
         draws = self.u_kill[rows, j, layer, np.minimum(look_idx, self.u_kill.shape[3] - 1), :]
         hits = (draws < self.shooters.pk[who][:, None]) & (np.arange(draws.shape[1])[None, :] < salvo[:, None])
@@ -297,10 +351,13 @@ def fight(shooters: ShooterSet, opp: Opportunities, *, priority: F64, wave: I64 
     p_sn_fb = p_sn if fallback_p_discriminate is None else np.asarray(fallback_p_discriminate, dtype=float)
     decoys = np.ones(n, dtype=bool) if has_decoys is None else np.asarray(has_decoys, dtype=bool)
     ka = np.zeros(s) if shooters.kill_assessment_s is None else np.asarray(shooters.kill_assessment_s, float)
+    max_salvos = int(np.max(shooters.inventory // np.maximum(shooters.salvo, 1), initial=0)) + 1
+    log_size = max_salvos if shooters.launchers is not None else 1
     state = _State(killed=killed, kill_layer=kill_layer, shots=shots, inventory=inventory, t_dry=t_dry,
-                   u_kill=u_kill, shooters=shooters)
+                   u_kill=u_kill, shooters=shooters, launch_log=np.full((r, s, log_size), np.nan),
+                   n_launched=np.zeros((r, s), dtype=np.int64))
     for j in engagement_order(priority, wave, opp):
-        view = _ThreatView.of(opp, fallback, network_up, j)
+        view = _ThreatView.of(opp, fallback, network_up, j, max_looks)
         p_disc = np.where(decoys[j], np.where(network_up[:, None], p_sn[:, j][None, :], p_sn_fb[:, j][None, :]),
                           1.0)  # (r, s)
         for layer in range(n_layers):
@@ -318,7 +375,8 @@ def fight(shooters: ShooterSet, opp: Opportunities, *, priority: F64, wave: I64 
             discriminated = u_disc[:, j, layer] < p_disc[rows, pick]
             for look in range(max_looks):
                 fire = has & (look < n_looks)
-                state.salvo(j, layer, look, pick, fire, discriminated, view.t_first)
+                state.salvo(j, layer, look, pick, fire, discriminated, view.t_first,
+                            view.t_launch[rows, pick, look])
             if not last_chance:
                 continue
             # last chance: another shooter of the layer whose window closes after the last look + assessment
@@ -330,7 +388,7 @@ def fight(shooters: ShooterSet, opp: Opportunities, *, priority: F64, wave: I64 
             other = np.argmax(np.where(late, view.last_chance, -np.inf), axis=1)
             fire = has & late[rows, other]
             disc2 = u_disc[:, j, layer] < p_disc[rows, other]
-            state.salvo(j, layer, n_looks, other, fire, disc2, view.last_chance)
+            state.salvo(j, layer, n_looks, other, fire, disc2, view.last_chance, view.t_launch_last[rows, other])
     return BattleOutcome(killed=killed, kill_layer=kill_layer, engaged=shots.sum(axis=2) > 0, shots=shots,
                          inventory_left=inventory, t_dry_s=t_dry, battery_up=battery_up,
                          network_up=network_up)

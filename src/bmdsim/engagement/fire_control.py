@@ -60,13 +60,15 @@ class EngagementWindows:
     t_window_close_s: F64
     r_intercept_ecef_m: F64
     t_last_chance_s: F64
+    t_last_chance_launch_s: F64
 
     def opportunities(self) -> Opportunities:
         has = self.looks > 0
         last_look = np.take_along_axis(self.t_intercept_s, np.maximum(self.looks - 1, 0)[..., None], axis=2)[..., 0]
         return Opportunities(looks=self.looks, t_intercept_s=np.where(has, self.t_intercept_s[..., 0], np.inf),
                              t_final_look_s=np.where(has, last_look, np.inf),
-                             t_last_chance_s=np.where(has, self.t_last_chance_s, -np.inf))
+                             t_last_chance_s=np.where(has, self.t_last_chance_s, -np.inf),
+                             t_launch_looks_s=self.t_launch_s, t_last_chance_launch_s=self.t_last_chance_launch_s)
 
 
 def _feasible(tr: Trajectories, site_lla: F64, cfg: InterceptorConfig, earth_ellipsoid) -> tuple[F64, F64]:
@@ -112,6 +114,7 @@ def fire_control(tr: Trajectories, site_lla: F64, interceptors: list[Interceptor
     w_close = np.full((s, n), np.nan)
     r_int = np.full((s, n, 3), np.nan)
     t_last = np.full((s, n), np.nan)
+    t_last_launch = np.full((s, n), np.nan)
     t_grid = np.broadcast_to(tr.t_s, (n, k))
     rows = np.arange(n)
     for i, cfg in enumerate(interceptors):
@@ -122,7 +125,9 @@ def fire_control(tr: Trajectories, site_lla: F64, interceptors: list[Interceptor
         not_before = t_earliest_launch_s[i].copy()
         ok0 = geom & (t_launch >= not_before[:, None])
         any0 = ok0.any(axis=1)
-        t_last[i, any0] = np.max(np.where(ok0, t_grid, -np.inf), axis=1)[any0]
+        k_last = k - 1 - np.argmax(ok0[:, ::-1], axis=1)
+        t_last[i, any0] = tr.t_s[k_last[any0]]
+        t_last_launch[i, any0] = t_launch[rows[any0], k_last[any0]]
         for look in range(int(max_looks[i])):
             ok = geom & (t_launch >= not_before[:, None])
             has = ok.any(axis=1)
@@ -136,4 +141,5 @@ def fire_control(tr: Trajectories, site_lla: F64, interceptors: list[Interceptor
             looks[i, has] += 1
             not_before = np.where(has, tr.t_s[kk] + kill_assessment_s[i], np.inf)
     return EngagementWindows(looks=looks, t_intercept_s=t_int, t_launch_s=t_lau, t_window_open_s=w_open,
-                             t_window_close_s=w_close, r_intercept_ecef_m=r_int, t_last_chance_s=t_last)
+                             t_window_close_s=w_close, r_intercept_ecef_m=r_int, t_last_chance_s=t_last,
+                             t_last_chance_launch_s=t_last_launch)

@@ -71,6 +71,11 @@ class ShooterEntry(_Model):
     """Override of the discrimination probability of this shooter's fire control; by default it is the
     best ``p_discriminate`` among the sensors its nation may use that detect the threat."""
     fire_control_radar: str | None = None
+    launchers: int | None = Field(default=None, ge=1, le=1000)
+    """Launchers of the battery (None: no limit, e.g. a ship's vertical launch cells)."""
+    launcher_cycle_s: float = Field(default=10.0, ge=0.0)
+    """How long a launcher is busy per salvo (firing, then readying its next round) [s]; 10 s is an
+    assumption, not a published figure."""
     enabled: bool = True
     source: str | None = None
 
