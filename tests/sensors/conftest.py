@@ -8,7 +8,7 @@ import pytest
 from bmdsim.earth.model import SPHERE, TEXTBOOK, EarthModel
 from bmdsim.flight.plan import plan_impulsive, plan_powered
 from bmdsim.flight.propagator import propagate
-from bmdsim.flight.vehicles import Stage, Vehicle
+from bmdsim.flight.vehicles import Vehicle
 from bmdsim.sensors.radar import RadarSite
 from tests.sensors._helpers import make_radar
 
@@ -25,15 +25,9 @@ def sphere_flights():
 
 
 @pytest.fixture(scope="session")
-def two_stage_vehicle() -> Vehicle:
-    area = math.pi * 1.3**2 / 4
-    return Vehicle(
-        name="test-two-stage", kind="ballistic",
-        stages=(Stage(propellant_mass_kg=14_000.0, dry_mass_kg=1_800.0, burn_time_s=100.0, isp_s=255.0,
-                      drag_area_m2=0.3 * area),
-                Stage(propellant_mass_kg=3_000.0, dry_mass_kg=500.0, burn_time_s=60.0, isp_s=280.0,
-                      drag_area_m2=0.3 * area)),
-        payload_mass_kg=700.0, reentry_mass_kg=700.0, reentry_drag_area_m2=700.0 / 8000.0)
+def two_stage_vehicle(two_stage: Vehicle) -> Vehicle:
+    """The shared two-stage test vehicle (tests/conftest.py)."""
+    return two_stage
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""Shared fixtures for flight tests: a test vehicle whose figures are round numbers, not a catalog entry."""
+"""Fixtures shared by every stage's tests: a test vehicle whose figures are round numbers, not a catalog entry."""
 
 import numpy as np
 import pytest
