@@ -84,3 +84,19 @@ def test_sharing_gives_each_nation_at_least_the_tracks_it_had(small_run):
     for nation, grp in t.groupby("nation"):
         by = dict(zip(grp["architecture"], grp["threats_with_fire_control_track"], strict=True))
         assert by["national"] <= by["bilateral"] <= by["trilateral"], nation
+
+
+def test_regression_against_stored_summary(small_run):
+    # A stored, seeded end-to-end summary (tests/assessment/data/small_summary.json). Any change to these
+    # numbers must come with an explanation in its commit; 1e-9 relative allows only round-off.
+    import json
+    from pathlib import Path
+
+    from bmdsim.assessment.metrics import summary_table
+
+    stored = json.loads((Path(__file__).parent / "data" / "small_summary.json").read_text())["summary"]
+    now = summary_table(small_run).set_index("architecture")
+    for row in stored:
+        for key, value in row.items():
+            if key != "architecture":
+                assert now.loc[row["architecture"], key] == pytest.approx(value, rel=1e-9), (row["architecture"], key)
