@@ -133,3 +133,11 @@ def test_defaults_to_the_default_preset(capsys, tmp_path, monkeypatch):
     status, _out, err = run_cli(capsys, "run", "--replications", "5", "--quiet", "--architectures", "national")
     assert status == 0, err
     assert json.loads(Path("bmdsim-out/results.json").read_text())["scenario"] == "northeast-asia-2014"
+
+
+def test_unwritable_output_is_a_one_line_error(capsys, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    status, _, err = run_cli(capsys, "run", "strategic-stability", "--out", str(blocker / "sub"), "--quiet",
+                             "--replications", "2", "--architectures", "national")
+    assert status == 2 and "--out" in err and len(err.strip().splitlines()) == 1

@@ -66,6 +66,7 @@ def run(scenario: str | None, out_dir: str, architectures: str | None, replicati
     from bmdsim.scenario.schema import to_yaml
 
     cases = load_cases(scenario)
+    _check_writable(Path(out_dir))
     names = [a.strip() for a in architectures.split(",")] if architectures else None
     known = cases[0][1].architectures
     if names is not None and (not all(names) or any(a not in known for a in names)):
@@ -98,9 +99,12 @@ def run(scenario: str | None, out_dir: str, architectures: str | None, replicati
         except InputError as exc:
             raise BadInput(str(exc)) from None
         folder = Path(out_dir) / variant if variant else Path(out_dir)
-        n_written += len(write_results(folder, tables, scenario_name=sc.config.name,
-                                       resolved_yaml=to_yaml(sc.config), seed=res.seed,
-                                       replications=res.replications, stage_seconds=res.stage_seconds))
+        try:
+            n_written += len(write_results(folder, tables, scenario_name=sc.config.name,
+                                           resolved_yaml=to_yaml(sc.config), seed=res.seed,
+                                           replications=res.replications, stage_seconds=res.stage_seconds))
+        except OSError as exc:
+            raise BadInput(f"--out: cannot write results to {folder}: {exc.strerror or exc}") from None
         _print_summary(tables["summary"], sc.config.name, res)
         summaries.append(tables["summary"].assign(variant=variant or ""))
     if len(results) > 1:
@@ -110,6 +114,18 @@ def run(scenario: str | None, out_dir: str, architectures: str | None, replicati
         combined.to_csv(Path(out_dir) / "variants.csv", index=False)
         n_written += 1
     click.echo(f"wrote {n_written} files to {out_dir}/")
+
+
+def _check_writable(out_dir: Path) -> None:
+    """Fail before the long run, not after it, if the output folder cannot be written."""
+    import tempfile
+
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out_dir):
+            pass
+    except OSError as exc:
+        raise BadInput(f"--out: cannot write results to {out_dir}: {exc.strerror or exc}") from None
 
 
 def _print_summary(df, name: str, res) -> None:
