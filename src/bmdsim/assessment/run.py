@@ -221,16 +221,21 @@ def run(sc: ResolvedScenario, *, architectures: list[str] | None = None, replica
     obs, cues = timed("sensing", sense, sc, tr, root)
     cache: dict[bytes, TrackPicture] = {}
     national = sc.architectures.get("national") or next(iter(sc.architectures.values()))
-    fcq_nat, lat_nat = timed("tracking", nation_tracks, sc, tr, obs, national, cache)
-    _, win_nat = timed("fire control", engage, sc, tr, fcq_nat, lat_nat)
+    # what each architecture's fire control knows; the national one doubles as the network-down fallback
+    known: dict[str, tuple] = {}
+
+    def picture(arch: Architecture) -> tuple:
+        if arch.name not in known:
+            fcq, lat = timed("tracking", nation_tracks, sc, tr, obs, arch, cache)
+            t_earliest, windows = timed("fire control", engage, sc, tr, fcq, lat)
+            known[arch.name] = (fcq, t_earliest, windows, discrimination(sc, obs, arch))
+        return known[arch.name]
+
+    _, _, win_nat, p_disc_nat = picture(national)
     fallback = win_nat.opportunities()
-    p_disc_nat = discrimination(sc, obs, national)
     results = {}
     for name in names:
-        arch = sc.architectures[name]
-        fcq, lat = timed("tracking", nation_tracks, sc, tr, obs, arch, cache)
-        t_earliest, windows = timed("fire control", engage, sc, tr, fcq, lat)
-        p_disc = discrimination(sc, obs, arch)
+        fcq, t_earliest, windows, p_disc = picture(sc.architectures[name])
         outcome = timed("battle", battle, sc, windows.opportunities(), reps, seed,
                         None if name == "national" else fallback, p_disc, p_disc_nat)
         results[name] = ArchitectureResult(name=name, t_fire_control_s=fcq, t_earliest_launch_s=t_earliest,
