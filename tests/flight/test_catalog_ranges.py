@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from bmdsim.flight.targeting import maximum_range
-from bmdsim.scenario.catalog import load_threat_catalog, threat_vehicle
+from bmdsim.flight.catalog import threat_vehicle
+from bmdsim.scenario.catalog import load_threat_catalog
 
 CATALOG = load_threat_catalog()
 REQUIRED = {"kn-02", "scud-b", "scud-c", "scud-er", "nodong", "musudan", "taepodong-2", "mrl-240mm",

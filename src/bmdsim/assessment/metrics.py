@@ -19,19 +19,28 @@ import pandas as pd
 from bmdsim.assessment.run import RunResult
 
 
-def _first_detection(res: RunResult) -> np.ndarray:
-    det = res.observations.summary.first_detection_s
-    return np.nanmin(np.where(np.isfinite(det), det, np.inf), axis=0) if det.size else np.full(
-        res.trajectories.n, np.inf)
+def _first_detection(a) -> np.ndarray:
+    """First detection of each threat by any radar under an architecture [s] (inf: never)."""
+    det = a.detection.first_detection_s
+    return np.min(np.where(np.isfinite(det), det, np.inf), axis=0, initial=np.inf)
+
+
+def _earliest(t: np.ndarray) -> np.ndarray:
+    """Earliest finite time over the first axis (inf: none)."""
+    return np.min(np.where(np.isfinite(t), t, np.inf), axis=0, initial=np.inf)
+
+
+def _nan_if_inf(x: float) -> float:
+    return float(x) if np.isfinite(x) else np.nan
 
 
 def threat_table(res: RunResult) -> pd.DataFrame:
     th, tr = res.scenario.threats, res.trajectories
-    t_det = _first_detection(res)
     rows = []
     for name, a in res.architectures.items():
         o = a.outcome
-        fcq = np.nanmin(np.where(np.isfinite(a.t_fire_control_s), a.t_fire_control_s, np.inf), axis=0)
+        t_det = _first_detection(a)
+        fcq = _earliest(a.t_fire_control_s)
         for j in range(th.n):
             rows.append({
                 "architecture": name, "threat": j, "raid": res.scenario.config.raids[int(th.raid[j])].name,
@@ -58,7 +67,7 @@ def engagement_table(res: RunResult) -> pd.DataFrame:
                 rows.append({
                     "architecture": name, "shooter": shooter, "nation": sh.battle.nation[i],
                     "interceptor": sh.interceptors[i].name, "threat": int(j), "looks": int(w.looks[i, j]),
-                    "t_earliest_launch_s": float(a.t_earliest_launch_s[i, j]),
+                    "t_earliest_launch_s": _nan_if_inf(a.t_earliest_launch_s[i, j]),
                     "t_first_launch_s": float(w.t_launch_s[i, j, 0]),
                     "t_first_intercept_s": float(w.t_intercept_s[i, j, 0]),
                     "expected_shots": float(a.outcome.shots[:, j, i].mean()),
@@ -102,19 +111,23 @@ def raid_table(res: RunResult) -> pd.DataFrame:
 def asset_table(res: RunResult) -> pd.DataFrame:
     """Protection probability, warning time and decision time per defended asset (city or base)."""
     th, tr = res.scenario.threats, res.trajectories
-    t_det = _first_detection(res)
     rows = []
     for name, a in res.architectures.items():
         leak = ~a.outcome.killed
-        fcq = np.nanmin(np.where(np.isfinite(a.t_fire_control_s), a.t_fire_control_s, np.inf), axis=0)
+        t_det = _first_detection(a)
+        fcq = _earliest(a.t_fire_control_s)
         for asset in sorted(set(th.aim)):
             cols = np.array([x == asset for x in th.aim])
-            warn = tr.t_impact_s[cols] - t_det[cols]
-            dec = tr.t_impact_s[cols] - fcq[cols]
+            # over the threats that were detected (tracked); NaN: none was. A threat never seen has no
+            # warning time at all, which the threats table shows as NaN, not as minus infinity.
+            warn = (tr.t_impact_s[cols] - t_det[cols])
+            dec = (tr.t_impact_s[cols] - fcq[cols])
             rows.append({"architecture": name, "asset": asset, "threats": int(cols.sum()),
                          "protection_probability": float((leak[:, cols].sum(axis=1) == 0).mean()),
-                         "min_warning_time_s": float(np.min(warn)) if np.isfinite(warn).any() else np.nan,
-                         "min_decision_time_s": float(np.min(dec)) if np.isfinite(dec).any() else np.nan})
+                         "threats_without_warning": int(np.sum(~np.isfinite(warn))),
+                         "min_warning_time_s": _nan_if_inf(np.min(warn[np.isfinite(warn)], initial=np.inf)),
+                         "threats_without_fire_control_track": int(np.sum(~np.isfinite(dec))),
+                         "min_decision_time_s": _nan_if_inf(np.min(dec[np.isfinite(dec)], initial=np.inf))})
     return pd.DataFrame(rows)
 
 
@@ -160,21 +173,31 @@ def nation_table(res: RunResult) -> pd.DataFrame:
 
 
 def sensor_table(res: RunResult) -> pd.DataFrame:
-    """Per radar and threat: first visible, first and last detection, detections and track duration."""
-    summ = res.observations.summary
+    """Per architecture, radar and threat: first visible, first and last detection, detections, duration.
+
+    Detections depend on the architecture through the early-warning cue each radar's nation receives.
+    """
     th = res.scenario.threats
     rows = []
     nation = {r.name: r.nation for r in res.scenario.radars}
+    for arch, a in res.architectures.items():
+        rows += _sensor_rows(arch, a.detection, nation, th)
+    return pd.DataFrame(rows)
+
+
+def _sensor_rows(arch: str, summ, nation: dict, th) -> list[dict]:
+    rows = []
     for i, name in enumerate(summ.sensor_name):
         for j in range(summ.threat.size):
             first, last = summ.first_detection_s[i, j], summ.last_detection_s[i, j]
-            rows.append({"sensor": name, "nation": nation.get(name, ""), "threat": int(summ.threat[j]),
+            rows.append({"architecture": arch, "sensor": name, "nation": nation.get(name, ""),
+                         "threat": int(summ.threat[j]),
                          "missile": th.missile[j], "aim": th.aim[j],
                          "first_visible_s": float(summ.first_visible_s[i, j]),
                          "first_detection_s": float(first), "last_detection_s": float(last),
                          "detections": int(summ.n_detections[i, j]),
                          "detected_duration_s": float(last - first) if np.isfinite(first) else 0.0})
-    return pd.DataFrame(rows)
+    return rows
 
 
 def all_tables(res: RunResult) -> dict[str, pd.DataFrame]:
