@@ -11,8 +11,9 @@ Rules (documented choices, each a scenario input):
 - **Weapon-target assignment** (a documented greedy rule, not an optimizer): threats are taken wave by
   wave (raids in time order, so inventories deplete causally across a campaign); within a wave by the
   value of the asset they aim at, highest first, then by first engagement time. In each layer, the
-  shooter chosen is the one with a working battery and enough interceptors that has the most
-  shoot-look-shoot opportunities, then the earliest intercept. Greedy priority assignment is the usual
+  shooter chosen is the one with a working battery and enough interceptors that has the highest kill
+  probability (its discrimination times ``1 - (1 - pk)^(salvo * looks)`` over its shoot-look-shoot
+  opportunities), then the earliest intercept. Greedy priority assignment is the usual
   rule for sequential layered engagements (Hosein & Athans 1990); a static optimizer (for example
   scipy's linear_sum_assignment) fits a single simultaneous salvo, not a time-ordered layered battle.
 - **Last chance.** If a threat survives every look of the chosen shooter, another shooter of the same
@@ -296,6 +297,21 @@ class _State:
         return fire
 
 
+def _choose(ok: NDArray[np.bool_], view: _ThreatView, shooters: ShooterSet, p_disc: F64) -> I64:
+    """Each replication's shooter: the highest kill probability, then the earliest intercept, then index.
+
+    Kill probability of shooter i: ``p_disc * (1 - (1 - pk)^(salvo * looks))`` with its usable looks.
+    Choosing on it (rather than on the number of looks) means an added shooter is chosen only where it
+    raises the layer's kill probability.
+    """
+    looks = np.minimum(view.looks, shooters.max_looks[None, :])
+    p_kill = p_disc * (1.0 - (1.0 - shooters.pk[None, :]) ** (shooters.salvo[None, :] * looks))
+    p = np.where(ok, p_kill, -np.inf)
+    best = p.max(axis=1, initial=-np.inf)
+    cand = ok & (p >= best[:, None] - 1e-12)
+    return np.argmax(np.where(cand, -view.t_first, -np.inf), axis=1)
+
+
 def engagement_order(priority: F64, wave: I64, opp: Opportunities) -> I64:
     """Threat processing order: wave, then priority (high first), then first engagement time."""
     first = np.min(np.where(opp.looks > 0, opp.t_intercept_s, np.inf), axis=0, initial=np.inf)
@@ -398,6 +414,12 @@ def fight(shooters: ShooterSet, opp: Opportunities, *, priority: F64, wave: I64 
                    u_kill=u_kill, shooters=shooters, launch_log=np.full((r, s, log_size), np.nan),
                    n_launched=np.zeros((r, s), dtype=np.int64))
 
+    def p_disc_rs(j: int) -> F64:
+        """(r, s) probability each shooter's fire control picks the warhead of complex ``j``."""
+        p = np.where(network_up[:, None], p_sn[:, j][None, :], p_sn_fb[:, j][None, :])
+        strip = np.where(network_up[:, None], stripped[:, j][None, :], stripped_fb[:, j][None, :])
+        return np.where(~decoys[j] | strip, 1.0, p)
+
     def discriminated(j: int, who: I64) -> NDArray[np.bool_]:
         """Whether shooter ``who[r]`` picks the warhead of complex ``j`` (shared per source)."""
         source = np.where(network_up, src[who, j], src_fb[who, j])
@@ -414,10 +436,7 @@ def fight(shooters: ShooterSet, opp: Opportunities, *, priority: F64, wave: I64 
                   & (inventory >= shooters.salvo[None, :]))
             if not ok.any():
                 continue
-            # preference: most looks, then earliest intercept, then index
-            score = np.where(ok, np.minimum(view.looks, shooters.max_looks[None, :]) * 1e7
-                             - np.minimum(view.t_first, 9e6), -np.inf)
-            pick = np.argmax(score, axis=1)
+            pick = _choose(ok, view, shooters, p_disc_rs(j))
             has = ok[rows, pick]
             n_looks = np.where(has, np.minimum(view.looks[rows, pick], shooters.max_looks[pick]), 0)
             disc = discriminated(j, pick)
