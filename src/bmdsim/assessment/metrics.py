@@ -200,7 +200,29 @@ def _sensor_rows(arch: str, summ, nation: dict, th) -> list[dict]:
     return rows
 
 
-def all_tables(res: RunResult) -> dict[str, pd.DataFrame]:
-    return {"summary": summary_table(res), "threats": threat_table(res), "engagements": engagement_table(res),
-            "batteries": battery_table(res), "raids": raid_table(res), "assets": asset_table(res),
-            "nations": nation_table(res), "sensors": sensor_table(res)}
+def all_tables(res: RunResult, *, attribution: bool = True) -> dict[str, pd.DataFrame]:
+    """Every table of a run; ``attribution`` adds the per-link attribution (it runs counterfactuals).
+
+    Raises ValueError if a float column holds an infinity: times and durations use NaN for "never" or
+    "none" (documented per column in docs/guide.md), and nothing else may be non-finite.
+    """
+    tables = {"summary": summary_table(res), "threats": threat_table(res), "engagements": engagement_table(res),
+              "batteries": battery_table(res), "raids": raid_table(res), "assets": asset_table(res),
+              "nations": nation_table(res), "sensors": sensor_table(res)}
+    if attribution and res.pipeline is not None and any(a.architecture.agreements
+                                                        for a in res.architectures.values()):
+        from bmdsim.assessment.attribution import attribution_table
+
+        tables["attribution"] = attribution_table(res, res.pipeline)
+    check_finite(tables)
+    return tables
+
+
+def check_finite(tables: dict[str, pd.DataFrame]) -> None:
+    """Raise ValueError naming the table and column of any infinity (NaN is allowed: "never"/"none")."""
+    for name, df in tables.items():
+        for col in df.columns:
+            values = df[col]
+            if values.dtype.kind == "f" and np.isinf(values.to_numpy()).any():
+                raise ValueError(f"table {name}: column {col} holds an infinity; use NaN with a documented "
+                                 "meaning")

@@ -90,6 +90,8 @@ class RunResult:
     stage_seconds: dict[str, float]
     replications: int
     seed: int
+    pipeline: Pipeline | None = None
+    """The stages with what they reuse, for counterfactual architectures (:mod:`.attribution`)."""
 
 
 class Timer:
@@ -256,4 +258,4 @@ def run(sc: ResolvedScenario, *, architectures: list[str] | None = None, replica
         results[name] = pipeline.assess(arch, reps, None if not arch.agreements else fallback)
     return RunResult(scenario=sc, trajectories=pipeline.tr, warnings=pipeline.warnings,
                      nations=tuple(sc.config.nations), architectures=results, stage_seconds=dict(timer.seconds),
-                     replications=reps, seed=sc.seeds.seed)
+                     replications=reps, seed=sc.seeds.seed, pipeline=pipeline)
