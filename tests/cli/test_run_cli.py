@@ -71,8 +71,9 @@ BASE = """name: t
 nations: [US, JP]
 sensors:
   - {name: r1, type: tpy2-fbm, nation: US, site: shariki}
+  - {name: fc1, type: mpq65, nation: JP, site: tokyo}
 shooters:
-  - {name: s1, nation: JP, site: tokyo, interceptor: pac-3-cri, inventory: 4}
+  - {name: s1, nation: JP, site: tokyo, interceptor: pac-3-cri, inventory: 4, fire_control_radar: fc1}
 assets:
   - {name: tokyo, site: tokyo, value: 1}
 raids:
