@@ -109,12 +109,41 @@ class Timer:
         return out
 
 
+class StageCache:
+    """What variants of one scenario can share: the flown raids, and each radar's looks and own tracks.
+
+    Variants switch sensors and shooters on and off; they fly the same raids with the same seed, so the
+    trajectories are reused when the threat table, Earth model and seed are equal, and a radar's looks and
+    tracks when the radar (type, site, boresight, figures) and the cue it receives are equal.
+    """
+
+    def __init__(self) -> None:
+        self.flights: dict[bytes, Trajectories] = {}
+        self.sensors: dict[tuple, tuple[DetectionSummary, SensorTracks]] = {}
+        self.fused: dict = {}
+
+    @staticmethod
+    def flight_key(sc: ResolvedScenario) -> bytes:
+        th = sc.threats
+        arrays = (th.launch_lat_rad, th.launch_lon_rad, th.aim_lat_rad, th.aim_lon_rad, th.t_launch_s)
+        text = repr((th.missile, th.profile, sc.earth, [a.tobytes() for a in arrays]))
+        return text.encode()
+
+    def fly(self, sc: ResolvedScenario, timer: Timer) -> Trajectories:
+        key = self.flight_key(sc)
+        if key not in self.flights:
+            self.flights[key] = fly_scenario(sc, timer)
+        return self.flights[key]
+
+
 class Pipeline:
     """The stages of one scenario, with what is reused between architectures (module notes)."""
 
-    def __init__(self, sc: ResolvedScenario, tr: Trajectories, timer: Timer | None = None) -> None:
+    def __init__(self, sc: ResolvedScenario, tr: Trajectories, timer: Timer | None = None,
+                 cache: StageCache | None = None) -> None:
         self.sc, self.tr = sc, tr
         self.timer = timer or Timer()
+        cache = cache or StageCache()
         self.radar_nations = [r.nation for r in sc.radars]
         self.rcs: ThreatRcs = threat_rcs_from_catalog(list(sc.threats.missile))
         self.warnings = tuple(self.timer("sensing", detect_launches, tr, ew.config, sc.seeds.sequence("infrared"),
@@ -127,12 +156,13 @@ class Pipeline:
         tc = sc.config.tracking
         self.quality = FireControlQuality(position_sigma_m=tc.fire_control_position_sigma_m,
                                           velocity_sigma_mps=tc.fire_control_velocity_sigma_mps)
-        self._sensor: dict[tuple[int, bytes], tuple[DetectionSummary, SensorTracks]] = {}
-        self._fuse_cache: dict = {}
+        self._sensor = cache.sensors
+        self._fuse_cache = cache.fused
+        self._fire_control: dict[bytes, FireControlResult] = {}
 
     def _sense_and_track(self, cue_s: F64) -> tuple[DetectionSummary, SensorTracks]:
         """Each radar's detections and own tracks given the cue each receives, reusing earlier ones."""
-        keys = [(i, cue_s[i].tobytes()) for i in range(len(self.sc.radars))]
+        keys = [(id(self.tr), repr(site), cue_s[i].tobytes()) for i, site in enumerate(self.sc.radars)]
         todo = [i for i, k in enumerate(keys) if k not in self._sensor]
         if todo:
             sites = [self.sc.radars[i] for i in todo]
@@ -197,8 +227,11 @@ class Pipeline:
         sc = self.sc
         rows = [pics.row(n) for n in sc.shooters.battle.nation]
         nation_fc = pics.t_fire_control_s[rows] if rows else np.zeros((0, self.tr.n))
-        return self.timer("fire control", engage, self.tr, sc.shooters, nation_fc, own,
-                          sc.config.tracking.decision_time_s, sc.earth.ellipsoid)
+        key = nation_fc.tobytes() + own.tobytes()  # fire control depends on the pictures only: reuse it
+        if key not in self._fire_control:
+            self._fire_control[key] = self.timer("fire control", engage, self.tr, sc.shooters, nation_fc, own,
+                                                 sc.config.tracking.decision_time_s, sc.earth.ellipsoid)
+        return self._fire_control[key]
 
     def assess(self, arch: Architecture, replications: int,
                fallback: tuple[FireControlResult, Discrimination] | None) -> ArchitectureResult:
@@ -235,8 +268,12 @@ def national_of(sc: ResolvedScenario) -> Architecture:
 
 
 def run(sc: ResolvedScenario, *, architectures: list[str] | None = None, replications: int | None = None,
-        progress: Callable[[str], None] | None = None, pipeline: Pipeline | None = None) -> RunResult:
-    """Run the whole assessment (module notes); the seed is the scenario's (``monte_carlo.seed``)."""
+        progress: Callable[[str], None] | None = None, pipeline: Pipeline | None = None,
+        cache: StageCache | None = None) -> RunResult:
+    """Run the whole assessment (module notes); the seed is the scenario's (``monte_carlo.seed``).
+
+    ``cache`` shares flights and radar tracks between the variants of one scenario (:class:`StageCache`).
+    """
     names = architectures or list(sc.architectures)
     for a in names:
         if a not in sc.architectures:
@@ -245,7 +282,8 @@ def run(sc: ResolvedScenario, *, architectures: list[str] | None = None, replica
     reps = replications or sc.config.monte_carlo.replications
     timer = Timer(progress)
     if pipeline is None:
-        pipeline = Pipeline(sc, fly_scenario(sc, timer), timer)
+        cache = cache or StageCache()
+        pipeline = Pipeline(sc, cache.fly(sc, timer), timer, cache)
     else:
         pipeline.timer = timer
     national = national_of(sc)

@@ -78,16 +78,19 @@ def run(scenario: str | None, out_dir: str, architectures: str | None, replicati
         raise BadInput(f"--architectures: expected names among {', '.join(known)}, got {architectures!r}")
     console = Console(stderr=True)
     results = []
+    from bmdsim.assessment.run import StageCache
+
+    shared = StageCache()  # variants reuse the flights and radar tracks their changes do not touch
     try:
         for variant, sc in cases:
             label = f"{variant}: " if variant else ""
             if quiet:
-                res = run_assessment(sc, architectures=names, replications=replications)
+                res = run_assessment(sc, architectures=names, replications=replications, cache=shared)
             else:
                 with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                               console=console, transient=True) as bar:
                     task = bar.add_task("starting", total=None)
-                    res = run_assessment(sc, architectures=names, replications=replications,
+                    res = run_assessment(sc, architectures=names, replications=replications, cache=shared,
                                          progress=lambda stage, t=task, b=bar, lb=label: b.update(
                                              t, description=lb + stage))
             results.append((variant, sc, res))
