@@ -77,3 +77,18 @@ def test_track_fusion_against_centralized_measurement_fusion(two_radars):
     t_b = central.fire_control_time_s(500.0, 50.0)
     ok = np.isfinite(t_a) & np.isfinite(t_b)
     assert ok.any() and np.all(np.abs(t_a[ok] - t_b[ok]) <= 2.0)
+
+
+def test_more_sensors_never_delay_initiation_of_the_centralized_track(two_radars):
+    # M of N within the window, not M consecutive detections: interleaved detections of a second radar
+    # once broke initiation (issue 8, defect 1). Each sensor alone vs both fused.
+    obs, pipe = two_radars
+    n = pipe.tr.n
+    both = track(obs.measurements, None, pipe.grid, TrackerConfig(), pipe.sc.earth, n_threats=n, impact_t_s=[])
+    for i in range(2):
+        mask = np.zeros(2, dtype=bool)
+        mask[i] = True
+        one = track(obs.measurements, mask, pipe.grid, TrackerConfig(), pipe.sc.earth, n_threats=n, impact_t_s=[])
+        had = np.isfinite(one.t_init_s)
+        assert np.all(np.isfinite(both.t_init_s[had]))
+        assert np.all(both.t_init_s[had] <= one.t_init_s[had])
