@@ -161,3 +161,26 @@ def test_attribution_explains_identical_architectures(small_run):
     assert (tri["leakers_delta"] >= -3 * tri["leakers_delta_se"] - 1e-12).all()
     assert (tri["leakers_delta"] > 3 * tri["leakers_delta_se"]).any()
     assert (t["leakers_delta_se"] >= 0).all()
+
+
+def test_same_seed_same_scenario_identical_result_files(tmp_path, small_text, capsys):
+    # Every table byte for byte; results.json equal but for the measured stage times.
+    from bmdsim.cli.main import main
+
+    f = tmp_path / "s.yaml"
+    f.write_text(small_text.replace("replications: 200", "replications: 30"))
+    outs = [tmp_path / "a", tmp_path / "b"]
+    for out in outs:
+        assert main(["run", str(f), "--out", str(out), "--quiet"]) == 0, capsys.readouterr().err
+    names = sorted(p.name for p in outs[0].iterdir())
+    assert names == sorted(p.name for p in outs[1].iterdir())
+    for name in names:
+        a, b = (out / name for out in outs)
+        if name == "results.json":
+            ja, jb = json.loads(a.read_text()), json.loads(b.read_text())
+            for j in (ja, jb):
+                j.pop("stage_seconds", None)
+                j.pop("peak_memory_mb", None)
+            assert ja == jb
+        elif a.is_file():
+            assert a.read_bytes() == b.read_bytes(), name
