@@ -17,8 +17,8 @@ import sys
 import numpy as np
 import yaml
 
-from bmdsim.flight.targeting import maximum_range
 from bmdsim.flight.catalog import vehicle_from_entry
+from bmdsim.flight.targeting import maximum_range
 from bmdsim.scenario.catalog import ThreatEntry
 from bmdsim.scenario.catalog import load_threat_catalog as _load
 

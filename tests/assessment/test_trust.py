@@ -134,9 +134,9 @@ def test_seed_flag_reaches_every_stream_and_every_record(tmp_path, small_text, c
 
 def test_no_infinity_is_written(tmp_path):
     # Defect 5: -inf reached assets.csv (min_decision_time_s) in the korea-short-range variants.
-    from bmdsim.assessment.metrics import check_finite
-
     import pandas as pd
+
+    from bmdsim.assessment.metrics import check_finite
 
     with pytest.raises(ValueError, match="assets: column min_decision_time_s"):
         check_finite({"assets": pd.DataFrame({"min_decision_time_s": [1.0, -np.inf]})})

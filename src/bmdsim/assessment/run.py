@@ -209,6 +209,45 @@ class Pipeline:
         disc = Discrimination(source=source, p=p, n_sources=len(sc.radars) + sh.n)
         return pics, summ, own, disc
 
+    def spent_stages(self) -> tuple[NDArray[np.intp], Trajectories] | None:
+        """The spent upper stages that separating warheads leave at burnout, flown on their own.
+
+        Each is a separate radar object (catalog RCS class ``spent_stage``) flying from its threat's
+        burnout state with the stage's dry mass and drag area (:func:`bmdsim.sensors.rcs.plan_spent_stages`,
+        no separation push). Returns the parent threat of each stage and the stages' trajectories, or None.
+        """
+        if not hasattr(self, "_spent"):
+            from bmdsim.flight.catalog import threat_vehicle
+            from bmdsim.flight.propagator import propagate
+            from bmdsim.sensors.rcs import plan_spent_stages, rcs_class_of, spent_stage_properties
+
+            th = self.sc.threats
+            rows = np.array([j for j in range(th.n) if rcs_class_of(th.missile[j])[1] == "reentry_vehicle"
+                             and np.isfinite(self.tr.t_burnout_s[j])], dtype=np.intp)
+            self._spent = None
+            if rows.size:
+                props = np.array([spent_stage_properties(threat_vehicle(th.missile[j])) for j in rows])
+                plan = plan_spent_stages(self.tr, rows, mass_kg=props[:, 0], drag_area_m2=props[:, 1])
+                step = float(self.tr.t_s[1] - self.tr.t_s[0]) if self.tr.t_s.size > 1 else 1.0
+                self._spent = (rows, self.timer("flight", propagate, plan, self.sc.earth, output_step_s=step))
+        return self._spent
+
+    def spent_stage_detections(self, arch: Architecture) -> tuple[NDArray[np.intp], DetectionSummary] | None:
+        """Per radar, detections of each spent stage under ``arch`` (the stage shares its threat's cue)."""
+        spent = self.spent_stages()
+        if spent is None or not self.sc.radars:
+            return None
+        rows, traj = spent
+        from bmdsim.scenario.radar_catalog import rcs_figures_m2
+
+        rcs_m2 = rcs_figures_m2()["spent_stage"]
+        cue = warning_arrival_s(arch, [ew.nation for ew in self.sc.early_warning], self.t_cue_s,
+                                self.radar_nations)[:, rows]
+        obs = self.timer("sensing", observe, traj, self.sc.radars, self.sc.seeds.sequence("radar"),
+                         rcs=ThreatRcs.uniform(rows.size, rcs_m2, rcs_m2), cue_time_s=cue,
+                         threat_ids=self.tr.n + np.arange(rows.size))
+        return rows, obs.summary
+
     def _own_fire_control(self, tracks: SensorTracks) -> F64:
         """(s_shooters, n) fire-control time of each shooter's own radar alone (NaN: none)."""
         sh = self.sc.shooters
