@@ -39,9 +39,10 @@ from bmdsim.network.share import (
     warning_arrival_s,
 )
 from bmdsim.scenario.errors import InputError
-from bmdsim.sensors.infrared import InfraredCues, detect_launches
+from bmdsim.sensors.infrared import InfraredCues
 from bmdsim.sensors.observe import DetectionSummary, observe
 from bmdsim.sensors.rcs import ThreatRcs, threat_rcs_from_catalog
+from bmdsim.sensors.sense import sense, warn
 from bmdsim.tracking.fusion import SensorTracks, fuse, stack_tracks, track_each_sensor
 from bmdsim.tracking.tracker import TrackerConfig
 
@@ -146,8 +147,8 @@ class Pipeline:
         cache = cache or StageCache()
         self.radar_nations = [r.nation for r in sc.radars]
         self.rcs: ThreatRcs = threat_rcs_from_catalog(list(sc.threats.missile))
-        self.warnings = tuple(self.timer("sensing", detect_launches, tr, ew.config, sc.seeds.sequence("infrared"),
-                                         ellipsoid=sc.earth.ellipsoid) for ew in sc.early_warning)
+        self.warnings = self.timer("sensing", warn, tr, [ew.config for ew in sc.early_warning],
+                                   sc.seeds.sequence("infrared"), ellipsoid=sc.earth.ellipsoid)
         n = tr.n
         self.t_cue_s = (np.array([w.t_cue_s for w in self.warnings]) if self.warnings
                         else np.zeros((0, n)))
@@ -166,7 +167,7 @@ class Pipeline:
         todo = [i for i, k in enumerate(keys) if k not in self._sensor]
         if todo:
             sites = [self.sc.radars[i] for i in todo]
-            obs = self.timer("sensing", observe, self.tr, sites, self.sc.seeds.sequence("radar"), rcs=self.rcs,
+            obs = self.timer("sensing", sense, self.tr, sites, self.sc.seeds.sequence("radar"), rcs=self.rcs,
                              cue_time_s=cue_s[todo])
             tracks = self.timer("tracking", track_each_sensor, obs.measurements, self.grid, TrackerConfig(),
                                 self.sc.earth, n_threats=self.tr.n)
