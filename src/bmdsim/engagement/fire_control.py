@@ -88,7 +88,8 @@ def _feasible(tr: Trajectories, site_lla: F64, cfg: InterceptorConfig, earth_ell
 
 def fire_control(tr: Trajectories, site_lla: F64, interceptors: list[InterceptorConfig],
                  t_earliest_launch_s: F64, kill_assessment_s: F64, max_looks: NDArray[np.int64],
-                 earth_ellipsoid, t_earliest_intercept_s: F64 | None = None) -> EngagementWindows:
+                 earth_ellipsoid, t_earliest_intercept_s: F64 | None = None,
+                 geometry_cache: dict | None = None) -> EngagementWindows:
     """Intercept windows and shoot-look-shoot opportunities for ``s`` shooters against ``n`` threats.
 
     Parameters
@@ -107,6 +108,9 @@ def fire_control(tr: Trajectories, site_lla: F64, interceptors: list[Interceptor
     t_earliest_intercept_s : ndarray, shape (s, n), optional
         Earliest time each shooter may intercept each threat (e.g. its own fire-control radar's
         fire-control-quality track for an interceptor launched on remote data; inf: never). Default: no limit.
+    geometry_cache : dict, optional
+        Reused across calls on the same trajectories and shooters: each shooter's feasible intercept points
+        and launch times depend on geometry only, not on when its tracks are ready.
     """
     s, n, k = len(interceptors), tr.n, tr.t_s.size
     m = int(max(np.max(max_looks, initial=1), 1))
@@ -121,7 +125,14 @@ def fire_control(tr: Trajectories, site_lla: F64, interceptors: list[Interceptor
     t_grid = np.broadcast_to(tr.t_s, (n, k))
     rows = np.arange(n)
     for i, cfg in enumerate(interceptors):
-        geom, t_launch = _feasible(tr, site_lla[i], cfg, earth_ellipsoid)
+        key = (id(tr), site_lla[i].tobytes(), cfg)
+        if geometry_cache is not None and key in geometry_cache:
+            geom, t_launch = geometry_cache[key]
+        else:
+            geom, t_launch = _feasible(tr, site_lla[i], cfg, earth_ellipsoid)
+            if geometry_cache is not None:
+                geometry_cache[key] = (geom, t_launch)
+        geom = geom.copy()
         any_geom = geom.any(axis=1)
         w_open[i, any_geom] = np.max(np.where(geom, -t_grid, -np.inf), axis=1)[any_geom] * -1.0
         w_close[i, any_geom] = np.max(np.where(geom, t_grid, -np.inf), axis=1)[any_geom]
