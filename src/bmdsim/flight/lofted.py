@@ -164,8 +164,12 @@ class TestReplay:
         return self.flight.flight_time_s / self.published_flight_time_s - 1.0
 
 
-def replay_test(key: str, entry, vehicle: Vehicle, *, earth: EarthModel | None = None) -> TestReplay:
-    """Fly one flight-test record entry (:class:`bmdsim.scenario.flight_tests.FlightTestEntry`)."""
+def replay_test(key: str, entry, vehicle: Vehicle, *, with_standard_range: bool = True,
+                earth: EarthModel | None = None) -> TestReplay:
+    """Fly one flight-test record entry (:class:`bmdsim.scenario.flight_tests.FlightTestEntry`).
+
+    ``with_standard_range=False`` skips the maximum-range scan (``standard_range_m`` is then NaN).
+    """
     if entry.payload_mass_kg is not None:
         vehicle = with_payload(vehicle, entry.payload_mass_kg.value)
     apogee_m, range_m = entry.apogee_km.value * 1e3, entry.ground_range_km.value * 1e3
@@ -173,7 +177,9 @@ def replay_test(key: str, entry, vehicle: Vehicle, *, earth: EarthModel | None =
     try:
         flight = fly_lofted_test(vehicle, np.radians(entry.launch_lat_deg.value),
                                  np.radians(entry.launch_lon_deg.value), np.radians(entry.azimuth_deg.value),
-                                 range_m, apogee_m, full_burn=entry.calibrates, earth=earth)
+                                 range_m, apogee_m, earth=earth,
+                                 # a calibrating test, or a test payload chosen for it, is a full burn
+                                 full_burn=entry.calibrates or entry.payload_mass_kg is not None)
     except UnreachableTargetError as exc:
         error = str(exc)
     pub_range = entry.published_standard_range_km
@@ -181,5 +187,5 @@ def replay_test(key: str, entry, vehicle: Vehicle, *, earth: EarthModel | None =
                       consistent=entry.consistent, apogee_m=apogee_m, ground_range_m=range_m,
                       published_flight_time_s=entry.flight_time_s.value if entry.flight_time_s else None,
                       payload_mass_kg=vehicle.payload_mass_kg, flight=flight,
-                      standard_range_m=standard_range_m(vehicle, earth=earth),
+                      standard_range_m=standard_range_m(vehicle, earth=earth) if with_standard_range else float("nan"),
                       published_standard_range_m=pub_range.value * 1e3 if pub_range else None, error=error)
