@@ -23,6 +23,7 @@ def cli() -> None:
 
 def _register() -> None:
     from bmdsim.cli.coverage import coverage
+    from bmdsim.cli.lofted import lofted_tests
     from bmdsim.cli.run import compare, presets, run
     from bmdsim.cli.trajectory import trajectory
 
@@ -31,6 +32,7 @@ def _register() -> None:
     cli.add_command(compare)
     cli.add_command(trajectory)
     cli.add_command(coverage)
+    cli.add_command(lofted_tests)
 
 
 _register()
