@@ -16,7 +16,7 @@ def test_new_interceptor_sourced_bounded_and_flyable(key):
     for name, fig in entry:
         if hasattr(fig, "source"):
             assert any(tag in fig.source for tag in ("[seen", "[unverified", "[estimate")), name
-            if fig.low is not None and fig.high is not None:
+            if getattr(fig, "low", None) is not None and fig.high is not None:
                 assert fig.low <= fig.value <= fig.high, name
     cfg = interceptor_config(key)
     d = 0.5 * min(cfg.max_range_m, cfg.max_alt_m / np.sin(np.radians(30)))

@@ -8,8 +8,9 @@ test_catalog_ranges.py. The ICBMs and the Hwasong-12 are calibrated to a lofted 
 import numpy as np
 import pytest
 
+from bmdsim.flight.catalog import threat_vehicle
 from bmdsim.flight.lofted import standard_range_m
-from bmdsim.scenario.catalog import load_threat_catalog, threat_vehicle
+from bmdsim.scenario.catalog import load_threat_catalog
 from bmdsim.scenario.flight_tests import load_flight_tests
 
 CATALOG = load_threat_catalog()

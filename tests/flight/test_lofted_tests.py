@@ -10,8 +10,9 @@ independent check even for the test a vehicle is calibrated to (the calibration 
 
 import pytest
 
+from bmdsim.flight.catalog import threat_vehicle
 from bmdsim.flight.lofted import APOGEE_TOLERANCE, replay_test
-from bmdsim.scenario.catalog import load_threat_catalog, threat_vehicle
+from bmdsim.scenario.catalog import load_threat_catalog
 from bmdsim.scenario.flight_tests import load_flight_tests
 
 pytestmark = pytest.mark.slow  # about 25 s of flights on one core for the whole record

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
+from bmdsim.flight.catalog import threat_vehicle
 from bmdsim.flight.lofted import RANGE_CONVENTION_LAT_DEG, RANGE_CONVENTION_LON_DEG, replay_test
-from bmdsim.scenario.catalog import threat_vehicle
 from bmdsim.scenario.flight_tests import load_flight_tests
 
 
