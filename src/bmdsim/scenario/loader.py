@@ -17,6 +17,7 @@ and, where known, the line.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Hashable
 from pathlib import Path
@@ -69,6 +70,13 @@ class BoundedLoader(yaml.SafeLoader):
                                  f"{seen[key].start_mark.line + 1})", key_node.start_mark)
                 seen[key] = key_node
         return super().construct_mapping(node, deep=deep)
+
+
+# YAML 1.1 reads 1e5 and 1.0e308 as strings (its floats need a dot and a signed exponent); read them
+# as the numbers everyone means, as YAML 1.2 does
+BoundedLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$"),
+    list("-+0123456789."))
 
 
 def read_scenario_text(path: str | Path) -> str:

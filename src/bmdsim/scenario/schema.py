@@ -272,6 +272,19 @@ def _pydantic_path(err: dict) -> tuple[Hashable, ...]:
     return tuple(p for p in err["loc"] if not (isinstance(p, str) and _UNION_TAG.match(p)))
 
 
+def _first_error(errors: list) -> dict:
+    """The error to report: the first, except that for a union (``architectures``: a name or a mapping)
+    the branch that matches the input's kind is the one that explains the problem."""
+    first = errors[0]
+    loc = tuple(first["loc"])
+    for i, p in enumerate(loc):
+        if p in ("str", "constrained-str") and isinstance(first.get("input"), dict):
+            branch = [e for e in errors if tuple(e["loc"][: i + 1]) == (*loc[:i], "ArchitectureEntry")]
+            if branch:
+                return branch[0]
+    return first
+
+
 def _message(err: dict) -> str:
     msg = str(err["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
     if err["type"] == "extra_forbidden":
@@ -280,6 +293,8 @@ def _message(err: dict) -> str:
         return "field required"
     if err["type"] == "finite_number":
         return f"must be a finite number, got {err['input']!r}"
+    if err["type"] == "string_type" and isinstance(err.get("input"), bool):
+        return f"{msg}, got {err['input']!r} (YAML reads yes, no, on, off, true and false as booleans: quote it)"
     if "input" in err and err["type"] != "value_error":
         value = err["input"]
         shown = repr(value) if isinstance(value, str | int | float | bool | None) else type(value).__name__
@@ -301,7 +316,7 @@ def parse_scenario(text: str, file: str = "<scenario>") -> tuple[ScenarioConfig,
     try:
         config = ScenarioConfig.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
+        err = _first_error(exc.errors())
         raise InputError(format_error(file, lines, _pydantic_path(err), _message(err))) from None
     except RecursionError:  # the loader bounds nesting; never a traceback all the same
         raise InputError(f"{file}: nested too deep") from None
