@@ -87,6 +87,12 @@ def _check_size(config, file: str, replications: int | None, n_arch: int | None,
 def run(scenario: str | None, out_dir: str, architectures: str | None, replications: int | None,
         seed: int | None, quiet: bool, force: bool) -> None:
     """Assess every architecture of SCENARIO (a file or a preset; default northeast-asia-2014)."""
+    loaded = load_config(scenario)  # every check that needs no physics, before the heavy imports
+    config, file, _ = loaded
+    names = _architecture_names(architectures, config)
+    n_cases = max(1, len(config.variants))
+    _check_size(config, file, replications, len(names) if names else None, n_cases)
+
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -94,11 +100,6 @@ def run(scenario: str | None, out_dir: str, architectures: str | None, replicati
     from bmdsim.report.files import ResultFolder
     from bmdsim.scenario.errors import InputError
 
-    loaded = load_config(scenario)
-    config, file, _ = loaded
-    names = _architecture_names(architectures, config)
-    n_cases = max(1, len(config.variants))
-    _check_size(config, file, replications, len(names) if names else None, n_cases)
     folder = ResultFolder(out_dir, force=force)
     try:
         folder.open()

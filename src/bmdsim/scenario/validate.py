@@ -113,15 +113,15 @@ def _check_architectures(ck: _Checker) -> None:
     for i, a in enumerate(cfg.architectures):
         path: Path_ = ("architectures", i)
         name = a.name if isinstance(a, ArchitectureEntry) else a
+        if isinstance(a, ArchitectureEntry) and a.name in BUILTIN_ARCHITECTURES:
+            raise ck.fail((*path, "name"), f"{a.name!r} is a built-in architecture (national is the baseline "
+                                           "of every comparison); give the custom one another name")
         if name in seen:
             raise ck.fail((*path, "name") if isinstance(a, ArchitectureEntry) else path,
                           f"architecture {one_line(repr(name), 80)} is already architectures[{seen[name]}]; "
                           "names must be unique")
         seen[name] = i
         if isinstance(a, ArchitectureEntry):
-            if a.name in BUILTIN_ARCHITECTURES:
-                raise ck.fail((*path, "name"), f"{a.name!r} is a built-in architecture (national is the baseline "
-                                               "of every comparison); give the custom one another name")
             for j, ag in enumerate(a.agreements):
                 for role in ("provider", "receiver"):
                     ck.nation(getattr(ag, role), (*path, "agreements", j, role))
