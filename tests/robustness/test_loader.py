@@ -53,7 +53,8 @@ def test_hostile_yaml_is_refused_fast_in_one_line(name):
 
 
 def test_duplicate_key_names_both_lines():
-    with pytest.raises(InputError, match=r"bad.yaml:12: not valid YAML: duplicate key 'name' \(first given on line 1\)"):
+    expected = r"bad.yaml:12: not valid YAML: duplicate key 'name' \(first given on line 1\)"
+    with pytest.raises(InputError, match=expected):
         parse_scenario(BASE + "name: again\n", "bad.yaml")
 
 
