@@ -78,7 +78,7 @@ def _check_size(config, file: str, replications: int | None, n_arch: int | None,
 @click.option("--out", "out_dir", default="bmdsim-out", show_default=True, type=click.Path(file_okay=False),
               help="Folder for results.json and the tables (replaced whole when the run succeeds).")
 @click.option("--architectures", default=None, metavar="A,B,C", help="Run only these architectures.")
-@click.option("--replications", type=click.IntRange(min=1, max=10_000_000), default=None,
+@click.option("--replications", type=click.IntRange(min=1, max=1_000_000), default=None,
               help="Monte Carlo replications.")
 @click.option("--seed", type=click.IntRange(min=0, max=2**63 - 1), default=None, help="Root random seed.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")

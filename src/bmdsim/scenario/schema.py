@@ -198,7 +198,8 @@ class TrackingSettings(_Model):
 
 
 class MonteCarloSettings(_Model):
-    replications: int = Field(default=1000, ge=1, le=10_000_000)
+    replications: int = Field(default=1000, ge=1, le=1_000_000)
+    """At most a million: the standard error of a probability is then below 0.0005."""
     seed: int = Field(default=2014, ge=0, le=2**63 - 1)
 
 

@@ -189,7 +189,7 @@ DEFAULT_MEMORY_LIMIT_GB = 8.0
 """Largest estimated peak memory of a run [GiB] unless ``BMDSIM_MEMORY_GB`` says otherwise."""
 LONG_RUN_S = 120.0
 """A run estimated to take longer than this [s] says so before it starts."""
-MAX_REPLICATIONS = 10_000_000
+MAX_REPLICATIONS = 1_000_000
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -252,8 +252,10 @@ def estimate_run(cfg: ScenarioConfig, *, replications: int | None = None,
     inventory = max((s.inventory // s.salvo for s in cfg.shooters if s.launchers), default=0) + 1
     # trajectories (6 floats) and per-sensor geometry (about 8 floats) on the shared 1 s grid
     flight = n * span * (6 + 8 * sensors) * 8.0
-    # per architecture: shots (r, n, s) int64 kept, kill draws (r, n, 3 layers, looks, salvo) transient
-    battle = reps * n * (shooters * n_arch + 3 * looks * salvo + 4 * n_arch) * 8.0 + reps * shooters * inventory * 8.0
+    # shots (r, n, s) int64 for each architecture kept plus one being fought, kill draws (r, n, 3 layers,
+    # looks, salvo), about 25 arrays of (r, s) and 4 of (r, n) per architecture, the launch log (r, s, salvos)
+    battle = reps * 8.0 * (n * shooters * (n_arch + 1) + 3 * n * looks * salvo + 25 * shooters + 4 * n * n_arch
+                           + shooters * inventory)
     fp = cfg.footprints
     grid_points = sum(g.points_per_side**2 for g in (*fp.aim_grids, *fp.launch_grids))
     grid_span = max((_flight_time_s(missiles[g.missile].published_max_range_km.value if g.missile in missiles
