@@ -97,14 +97,17 @@ def run(scenario: str | None, out_dir: str, architectures: str | None, replicati
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from bmdsim.assessment.run import run as run_assessment
-    from bmdsim.report.files import ResultFolder
+    from bmdsim.report.escape import strip_control
+    from bmdsim.report.files import OutputFolderError, ResultFolder
     from bmdsim.scenario.errors import InputError
 
     folder = ResultFolder(out_dir, force=force)
     try:
         folder.open()
+    except OutputFolderError as exc:
+        raise BadInput(f"--out: {exc}") from None
     except OSError as exc:
-        raise BadInput(f"--out: {exc.strerror if type(exc) is OSError and exc.strerror else exc}") from None
+        raise BadInput(f"--out: cannot write results to {out_dir}: {exc.strerror or exc}") from None
     with folder:
         cases = load_cases(scenario, loaded)
         console = Console(stderr=True)
@@ -125,7 +128,7 @@ def run(scenario: str | None, out_dir: str, architectures: str | None, replicati
         except InputError as exc:
             raise BadInput(str(exc)) from None
         n_written = _write_all(folder, results, config.name, quiet, console)
-    click.echo(f"wrote {n_written} files to {out_dir}/")
+    click.echo(f"wrote {n_written} files to {strip_control(out_dir)}/")
 
 
 def _write_all(folder, results: list, scenario_name: str, quiet: bool, console) -> int:

@@ -32,7 +32,10 @@ def yaml_line_index(text: str) -> dict[tuple[Hashable, ...], int]:
 
     if len(text) > MAX_SCENARIO_BYTES:
         return {}
-    loader = BoundedLoader(text)
+    try:
+        loader = BoundedLoader(text)
+    except yaml.YAMLError:
+        return {}
     try:
         return line_index(loader.get_single_node())
     except (yaml.YAMLError, RecursionError):

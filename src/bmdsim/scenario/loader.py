@@ -169,7 +169,12 @@ def load_yaml(text: str, file: str) -> tuple[object, dict[tuple[Hashable, ...], 
     """Parse YAML text within the bounds above: (data, line index). An InputError names file and line."""
     if len(text) > MAX_SCENARIO_BYTES:
         raise InputError(f"{file}: larger than the {MAX_SCENARIO_BYTES:,}-byte limit of a scenario file")
-    loader = BoundedLoader(text)
+    try:
+        loader = BoundedLoader(text)  # the reader refuses control characters here already
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+        raise InputError(f"{file}:{line}: not valid YAML: control character U+{code:04X} is not allowed") from None
     try:
         root = loader.get_single_node()
         if root is None:
