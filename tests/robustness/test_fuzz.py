@@ -246,8 +246,13 @@ def scenario_file(tmp_path_factory):
 def test_fuzz_run_arguments(scenario_file, options):
     args = ["run", str(scenario_file), "--quiet", *[x for pair in options for x in pair]]
     if "--out" not in args:
-        args += ["--out", str(scenario_file.parent / "out")]
-    with _stub("bmdsim.assessment.build.resolve"):
-        status, err = _run_main(args)
+        args += ["--out", "out"]
+    here = os.getcwd()
+    os.chdir(scenario_file.parent)  # relative --out values land in the test's folder
+    try:
+        with _stub("bmdsim.assessment.build.resolve"):
+            status, err = _run_main(args)
+    finally:
+        os.chdir(here)
     if status is not None:
         _assert_one_line(status, err)

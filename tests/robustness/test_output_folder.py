@@ -103,6 +103,7 @@ def test_second_run_into_a_locked_folder_fails_at_once(tmp_path):
         ResultFolder(out).open()
     with ResultFolder(out):  # released
         pass
+    assert not (tmp_path / ".out.bmdsim-lock").exists()  # and the lock file removed
 
 
 def test_current_folder_and_home_are_refused(tmp_path, monkeypatch):

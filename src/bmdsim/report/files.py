@@ -20,6 +20,7 @@ exact values.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import hashlib
@@ -138,6 +139,7 @@ class ResultFolder:
         self.path = Path(out_dir).absolute()
         self.force = force
         self._lock_fd: int | None = None
+        self._lock_path: Path | None = None
         self._tmp: Path | None = None
         self._opened = False
 
@@ -185,25 +187,39 @@ class ResultFolder:
             raise
 
     def _lock(self) -> None:
+        """Take the run's lock: ``.<name>.bmdsim-lock`` beside the folder, removed again by :meth:`close`.
+
+        A lock file that another run removed between our open and our flock is no lock: the inode check
+        retries on the file now at the path.
+        """
         try:
             import fcntl
         except ImportError:  # pragma: no cover - not on POSIX: no lock
             return
         lock_path = self.path.parent / self._sibling("lock")
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            holder = os.read(fd, 32).decode("ascii", "replace").strip()
+        for _ in range(100):
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                holder = os.read(fd, 32).decode("ascii", "replace").strip()
+                os.close(fd)
+                if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                    who = f" (pid {holder})" if holder.isdigit() else ""
+                    raise OutputFolderError(f"{self.path} is in use by another bmdsim run{who}; wait for it to "
+                                            "finish or choose another folder") from None
+                raise
+            try:
+                same = os.stat(lock_path).st_ino == os.fstat(fd).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                os.ftruncate(fd, 0)
+                os.write(fd, f"{os.getpid()}\n".encode())
+                self._lock_fd, self._lock_path = fd, lock_path
+                return
             os.close(fd)
-            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                who = f" (pid {holder})" if holder.isdigit() else ""
-                raise OutputFolderError(f"{self.path} is in use by another bmdsim run{who}; wait for it to "
-                                        "finish or choose another folder") from None
-            raise
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
-        self._lock_fd = fd
+        raise OutputFolderError(f"{self.path}: could not take the lock {lock_path}")
 
     def _recover(self) -> None:
         """Put back a set a killed two-rename swap left aside; remove temporary folders of killed runs."""
@@ -250,7 +266,10 @@ class ResultFolder:
             shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None
         if self._lock_fd is not None:
-            os.close(self._lock_fd)  # releases the lock; the lock file stays (removing it would race)
+            # unlink while holding the lock: a run that opened the old file sees another inode and retries
+            with contextlib.suppress(OSError):
+                os.unlink(self._lock_path)
+            os.close(self._lock_fd)
             self._lock_fd = None
 
 
