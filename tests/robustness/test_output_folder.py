@@ -127,3 +127,13 @@ def test_cli_refuses_foreign_and_locked_folders_before_any_work(tmp_path, capsys
     with ResultFolder(locked):
         status, _, err = run_cli(capsys, "run", scenario, "--out", locked, "--quiet", "--replications", "2")
     assert_one_line_error(status, err, "--out", "in use by another bmdsim run")
+
+
+def test_a_symlinked_output_folder_keeps_its_link(tmp_path):
+    real = tmp_path / "real"
+    _write(real, "old")
+    link = tmp_path / "link"
+    link.symlink_to(real, target_is_directory=True)
+    _write(link, "new")
+    assert link.is_symlink() and json.loads((link / "results.json").read_text())["scenario"] == "new"
+    assert not any(p.name.startswith(".real.bmdsim-") for p in tmp_path.iterdir())

@@ -137,6 +137,8 @@ class ResultFolder:
 
     def __init__(self, out_dir: str | Path, *, force: bool = False) -> None:
         self.path = Path(out_dir).absolute()
+        if self.path.is_symlink():  # swap the folder the link points to, and keep the link
+            self.path = self.path.resolve()
         self.force = force
         self._lock_fd: int | None = None
         self._lock_path: Path | None = None
