@@ -256,3 +256,13 @@ def test_fuzz_run_arguments(scenario_file, options):
         os.chdir(here)
     if status is not None:
         _assert_one_line(status, err)
+
+
+@FUZZ
+@given(st.text(max_size=20) | st.sampled_from(preset_names()))
+def test_fuzz_presets_show(name):
+    status, err = _run_main(["presets", "show", name])
+    if name in preset_names():
+        assert status == 0, err
+    else:
+        _assert_one_line(status, err)
