@@ -141,7 +141,7 @@ def _write_all(folder, results: list, scenario_name: str, quiet: bool, console) 
     from bmdsim.scenario.schema import to_yaml
 
     n_written = 0
-    summaries = []
+    summaries, to_print = [], []
     try:
         stage = folder.stage()
         for variant, sc, res in results:
@@ -157,7 +157,7 @@ def _write_all(folder, results: list, scenario_name: str, quiet: bool, console) 
                                               seed=res.seed, replications=res.replications,
                                               stage_seconds=res.stage_seconds))
             shown = tables["summary"].assign(architecture=tables["summary"]["architecture"].map(terminal_text))
-            _print_summary(shown, terminal_text(sc.config.name), res)
+            to_print.append((shown, terminal_text(sc.config.name), res))
             summaries.append(tables["summary"].assign(variant=variant or ""))
         if len(results) > 1:
             import pandas as pd
@@ -167,6 +167,8 @@ def _write_all(folder, results: list, scenario_name: str, quiet: bool, console) 
         folder.commit(scenario_name)
     except OSError as exc:
         raise BadInput(f"--out: cannot write results to {folder.path}: {exc.strerror or exc}") from None
+    for shown, name, res in to_print:  # after the commit: printing cannot cost the results
+        _print_summary(shown, name, res)
     return n_written
 
 
