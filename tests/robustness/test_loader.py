@@ -33,6 +33,7 @@ HOSTILE = {
     "merge-key bomb": (_merge_bomb(), "aliases"),
     "deep flow lists": ("a: " + "[" * 5000 + "]" * 5000, "nested"),
     "deep block mappings": ("a:\n" + "".join(" " * (i + 1) + f"k{i}:\n" for i in range(1200)), "nested"),
+    "a million-byte list": ("a: [" + ",".join(["1"] * 400_000) + "]\n", "more than 50,000 values"),
     "duplicate key": (BASE + "name: again\n", "duplicate key 'name'"),
     "python tag": ('!!python/object/apply:os.system ["echo hi"]\n', "constructor"),
     "tabs": ("a:\n\t- 1\n", "not valid YAML"),

@@ -32,7 +32,10 @@ def yaml_line_index(text: str) -> dict[tuple[Hashable, ...], int]:
 
     if len(text) > MAX_SCENARIO_BYTES:
         return {}
+    from bmdsim.scenario.loader import _check_events
+
     try:
+        _check_events(text)
         loader = BoundedLoader(text)
     except yaml.YAMLError:
         return {}
