@@ -183,6 +183,10 @@ def load_yaml(text: str, file: str) -> tuple[object, dict[tuple[Hashable, ...], 
     if len(text) > MAX_SCENARIO_BYTES:
         raise InputError(f"{file}: larger than the {MAX_SCENARIO_BYTES:,}-byte limit of a scenario file")
     try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # lone surrogates: not text any file could hold
+        raise InputError(f"{file}: not valid text (character {exc.start:,})") from None
+    try:
         _check_events(text)
         loader = BoundedLoader(text)
     except yaml.reader.ReaderError as exc:
