@@ -102,8 +102,8 @@ def test_missing_fire_control_radar_is_a_one_line_error(small_text):
     from bmdsim.scenario.schema import parse_scenario
 
     text = small_text.replace("     fire_control_radar: mpq65-seoul}", "}")
-    cfg, lines = parse_scenario(text, "s.yaml")
     with pytest.raises(InputError, match=r"shooters\[2\]\.fire_control_radar: required"):
+        cfg, lines = parse_scenario(text, "s.yaml")  # checked with every other reference, before any stage
         resolve(cfg, file="s.yaml", lines=lines)
 
 
