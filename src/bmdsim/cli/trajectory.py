@@ -47,8 +47,8 @@ def trajectory(from_: str, to: str, missile: str | None, impulsive: bool, profil
                earth_shape: str, no_rotation: bool, no_drag: bool, as_json: bool) -> None:
     """Fly one threat from a launch point to an aim point and report its trajectory."""
     from bmdsim.earth.model import EarthModel
-    from bmdsim.flight.targeting import UnreachableTargetError, describe_miss, target_impulsive, target_missile
     from bmdsim.flight.catalog import threat_vehicle
+    from bmdsim.flight.targeting import UnreachableTargetError, describe_miss, target_impulsive, target_missile
 
     lat0, lon0 = parse_lat_lon(from_, "--from")
     lat1, lon1 = parse_lat_lon(to, "--to")
