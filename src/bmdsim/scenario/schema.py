@@ -80,7 +80,11 @@ class ShooterEntry(_Model):
     nation: Name
     site: Name
     interceptor: Name = Field(description="interceptor catalog key")
-    inventory: int = Field(ge=0, le=MAX_INVENTORY)
+    battery: Name | None = None
+    """A catalog battery type (interceptor catalog ``batteries``): its launcher count and a full load of the
+    interceptor fill ``launchers`` and ``inventory`` where those are not given."""
+    inventory: int | None = Field(default=None, ge=0, le=MAX_INVENTORY)
+    """Interceptors on hand; required unless ``battery`` gives a full load."""
     layer: Literal["upper", "lower", "short-range"] | None = None
     salvo: int = Field(default=2, ge=1, le=8)
     doctrine: Literal["salvo", "shoot-look-shoot"] = "shoot-look-shoot"

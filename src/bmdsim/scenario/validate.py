@@ -88,6 +88,16 @@ def check_references(cfg: ScenarioConfig, file: str = "<scenario>", lines: dict 
         if s.fire_control_radar is not None and s.fire_control_radar not in sensor_names:
             raise ck.fail(("shooters", i, "fire_control_radar"),
                           f"unknown sensor {one_line(repr(s.fire_control_radar), 80)}")
+        if s.battery is not None or s.inventory is None:
+            from bmdsim.scenario.interceptor_catalog import battery_load
+
+            if s.battery is None:
+                raise ck.fail(("shooters", i, "inventory"),
+                              "required (or name a catalog battery: type for a full load)")
+            try:
+                battery_load(s.battery, s.interceptor)
+            except KeyError as exc:
+                raise ck.fail(("shooters", i, "battery"), one_line(str(exc).strip("'\""), 200)) from None
         if s.interceptor in interceptors:
             mode = interceptors[s.interceptor].remote_data.mode
             if s.fire_control_radar is None and mode != "engage-on-remote":
@@ -259,7 +269,10 @@ def estimate_run(cfg: ScenarioConfig, *, replications: int | None = None,
     shooters = max(1, len(cfg.shooters))
     looks = max((s.max_looks for s in cfg.shooters), default=1) + 1
     salvo = max((s.salvo for s in cfg.shooters), default=1)
-    inventory = max((s.inventory // s.salvo for s in cfg.shooters if s.launchers), default=0) + 1
+    from bmdsim.scenario.interceptor_catalog import shooter_inventory
+
+    inventory = max((shooter_inventory(s) // s.salvo for s in cfg.shooters if s.launchers or s.battery),
+                    default=0) + 1
     # trajectories (6 floats) and per-sensor geometry (about 8 floats) on the shared 1 s grid
     flight = n * span * (6 + 8 * sensors) * 8.0
     # shots (r, n, s) int64 for each architecture kept plus one being fought, kill draws (r, n, 3 layers,
