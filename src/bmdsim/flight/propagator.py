@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from bmdsim.earth._kernels import jit_enabled
 from bmdsim.earth.frames import ecef_to_geodetic
 from bmdsim.earth.model import EarthModel
 from bmdsim.flight.dynamics import derivative
@@ -176,6 +177,12 @@ class _Step:
 def _dp54_step(tau0: F64, y0: F64, h: F64, f0: F64, p, earth: EarthModel, atol: F64,
                rtol: float) -> tuple[F64, F64, F64]:
     """One Dormand-Prince 5(4) trial step of every row: new state, its derivative (FSAL), error norm."""
+    if jit_enabled():
+        from bmdsim.flight import _jit
+
+        return _jit.dp54_step(tau0, y0, h, f0, p.thrust_n, p.mdot_kg_s, p.m0_kg, p.t0_s, p.cda_m2, p.mode,
+                              p.u_horiz_ecef, p.u_up_ecef, p.pitch_end_rad, p.t_vertical_s, p.t_pitch_end_s,
+                              _earth_params(earth), _C, _A_TABLE, _B5, _E, atol, rtol)
     k = [f0]
     for i in range(1, 7):
         yi = y0 + h[:, None] * sum(a * k[j] for j, a in enumerate(_A[i]) if a != 0.0)
@@ -184,6 +191,26 @@ def _dp54_step(tau0: F64, y0: F64, h: F64, f0: F64, p, earth: EarthModel, atol: 
     err = h[:, None] * sum(e * k[j] for j, e in enumerate(_E) if e != 0.0)
     scale = atol + rtol * np.maximum(np.abs(y0), np.abs(y1))
     return y1, k[6], np.sqrt(np.mean((err / scale) ** 2, axis=1))
+
+
+_A_TABLE = np.array([row + [0.0] * (7 - len(row)) for row in _A])
+
+
+def _earth_params(earth: EarthModel) -> F64:
+    """Plain-float parameters of an Earth model for the compiled kernels (see flight/_jit.py)."""
+    ell = earth.ellipsoid
+    return np.array([earth.gm_m3_s2, earth.j2, earth.j2_radius_m, earth.omega_rad_s, 1.0 if earth.drag else 0.0,
+                     ell.a_m, ell.b_m, ell.e2, ell.f])
+
+
+def _step_heights(step: _Step, earth: EarthModel) -> tuple[F64, F64, F64]:
+    """Geodetic height at the end of each step and the height rate at both ends, each (m,)."""
+    if jit_enabled():
+        from bmdsim.flight import _jit
+
+        return _jit.heights(step.y0, step.y1, _earth_params(earth))
+    ell = earth.ellipsoid
+    return ecef_to_geodetic(step.y1[:, :3], ell)[2], _height_rate(step.y0, ell), _height_rate(step.y1, ell)
 
 
 class _Grid:
@@ -340,7 +367,7 @@ def propagate(plan: FlightPlan, earth: EarthModel | None = None, *, output_step_
         tau0a = tau0[accept]
         n_steps[a] += 1
         # --- impact: geodetic height below zero at the end of the step ---
-        alt1 = ecef_to_geodetic(step.y1[:, :3], ell)[2]
+        alt1, rate0, rate1 = _step_heights(step, earth)
         hit = (alt1 < 0.0) & (tau0a + step.h > 1e-3)
         s_end = np.ones(a.size)
         if hit.any():
@@ -352,7 +379,7 @@ def propagate(plan: FlightPlan, earth: EarthModel | None = None, *, output_step_
             is_impacted[rows] = True
             done[rows] = True
         # --- apogee: the rate of change of geodetic height changes sign in this step ---
-        peak = (_height_rate(step.y0, ell) > 0) & (_height_rate(step.y1, ell) <= 0)
+        peak = (rate0 > 0) & (rate1 <= 0)
         if peak.any():
             s_pk = step.root(lambda ys: _height_rate(ys, ell), peak, s_end[peak])
             alt_pk = ecef_to_geodetic(step.state(s_pk, peak)[:, :3], ell)[2]

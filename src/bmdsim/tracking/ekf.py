@@ -50,8 +50,8 @@ from typing import Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from bmdsim.earth.frames import wrap_to_pi
 from bmdsim.earth._kernels import jit_enabled
+from bmdsim.earth.frames import wrap_to_pi
 from bmdsim.tracking.dynamics import BallisticModel, MotionModel, process_noise, step_rk4
 
 F64 = NDArray[np.float64]
