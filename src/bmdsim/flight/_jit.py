@@ -144,3 +144,76 @@ def heights(y0, y1, ep):
         rate0[i] = _height_and_rate(y0[i], ep)[1]
         alt1[i], rate1[i] = _height_and_rate(y1[i], ep)
     return alt1, rate0, rate1
+
+
+@njit
+def _hermite(s, h, y0, y1, a0, a1, out):
+    """Quintic Hermite state at step fraction ``s`` of one step (propagator._hermite) into ``out`` (6,)."""
+    s2 = s * s
+    s3 = s2 * s
+    s4 = s3 * s
+    s5 = s4 * s
+    h0 = 1 - 10 * s3 + 15 * s4 - 6 * s5
+    h1 = s - 6 * s3 + 8 * s4 - 3 * s5
+    h2 = 0.5 * s2 - 1.5 * s3 + 1.5 * s4 - 0.5 * s5
+    h3 = 0.5 * s3 - s4 + 0.5 * s5
+    h4 = -4 * s3 + 7 * s4 - 3 * s5
+    h5 = 10 * s3 - 15 * s4 + 6 * s5
+    d0 = -30 * s2 + 60 * s3 - 30 * s4
+    d1 = 1 - 18 * s2 + 32 * s3 - 15 * s4
+    d2 = s - 4.5 * s2 + 6 * s3 - 2.5 * s4
+    d3 = 1.5 * s2 - 4 * s3 + 2.5 * s4
+    d4 = -12 * s2 + 28 * s3 - 15 * s4
+    d5 = -d0
+    for d in range(3):
+        r0, v0, r1, v1 = y0[d], y0[d + 3], y1[d], y1[d + 3]
+        out[d] = (h0 * r0 + h1 * h * v0 + h2 * h * h * a0[d] + h3 * h * h * a1[d] + h4 * h * v1 + h5 * r1)
+        out[d + 3] = (d0 * r0 / h + d1 * v0 + d2 * h * a0[d] + d3 * h * a1[d] + d4 * v1 + d5 * r1 / h)
+
+
+@njit
+def _event(kind, s, h, y0, y1, a0, a1, ep, buf):
+    _hermite(s, h, y0, y1, a0, a1, buf)
+    if kind == 0:
+        return geodetic_height(buf[0], buf[1], buf[2], ep[5], ep[6], ep[7], ep[8])
+    return _height_and_rate(buf, ep)[1]
+
+
+@njit
+def event_root(kind, h, y0, y1, a0, a1, s_hi, ep, iterations, xtol):
+    """Step fraction in [0, s_hi] where geodetic height (``kind`` 0) or its rate (1) falls through zero.
+
+    The Illinois search of propagator._bisect, per row: each row stops once its own bracket is narrower than
+    ``xtol`` (the numpy path stops when every row's is), so the two differ by less than ``xtol``.
+    """
+    m = h.shape[0]
+    out = np.empty(m)
+    buf = np.empty(6)
+    for i in range(m):
+        lo, hi = 0.0, s_hi[i]
+        f_lo = _event(kind, lo, h[i], y0[i], y1[i], a0[i], a1[i], ep, buf)
+        f_hi = _event(kind, hi, h[i], y0[i], y1[i], a0[i], a1[i], ep, buf)
+        side = 0
+        for _ in range(iterations):
+            width = hi - lo
+            if width <= xtol:
+                break
+            denom = f_lo - f_hi
+            x = lo + f_lo * width / denom if denom != 0.0 else 0.5 * (lo + hi)
+            if x <= lo or x >= hi or not math.isfinite(x):
+                x = 0.5 * (lo + hi)
+            fx = _event(kind, x, h[i], y0[i], y1[i], a0[i], a1[i], ep, buf)
+            if fx >= 0.0:
+                if side == 1:
+                    f_hi = 0.5 * f_hi
+                lo, f_lo = x, fx
+                side = 1
+            else:
+                if side == -1:
+                    f_lo = 0.5 * f_lo
+                hi, f_hi = x, fx
+                side = -1
+        denom = f_lo - f_hi
+        guess = lo + f_lo * (hi - lo) / denom if denom != 0.0 else 0.5 * (lo + hi)
+        out[i] = min(max(guess, lo), hi)
+    return out

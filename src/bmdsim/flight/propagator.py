@@ -23,6 +23,7 @@ References
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -169,6 +170,18 @@ class _Step:
         """Interpolated (r, v), shape (k, 6), at step fractions ``s`` (k,) of the selected rows."""
         return _hermite(s, self.h[sel], self.y0[sel], self.y1[sel], self.a0[sel], self.a1[sel])
 
+    def event_root(self, kind: int, sel: NDArray[np.bool_], s_hi: F64, earth: EarthModel) -> F64:
+        """Step fraction in [0, s_hi] where geodetic height (``kind`` 0) or its rate (1) falls through zero."""
+        if jit_enabled():
+            from bmdsim.flight import _jit
+
+            return _jit.event_root(kind, self.h[sel], self.y0[sel], self.y1[sel], self.a0[sel], self.a1[sel],
+                                   np.ascontiguousarray(s_hi, dtype=float), _earth_params(earth), 60, 1e-10)
+        ell = earth.ellipsoid
+        if kind == 0:
+            return self.root(lambda ys: ecef_to_geodetic(ys[:, :3], ell)[2], sel, s_hi)
+        return self.root(lambda ys: _height_rate(ys, ell), sel, s_hi)
+
     def root(self, fun, sel: NDArray[np.bool_], s_hi: F64) -> F64:
         """Step fraction in [0, s_hi] where ``fun(state)`` falls through zero, for the selected rows."""
         return _bisect(lambda s: fun(self.state(s, sel)), np.zeros(int(sel.sum())), s_hi)
@@ -196,6 +209,7 @@ def _dp54_step(tau0: F64, y0: F64, h: F64, f0: F64, p, earth: EarthModel, atol: 
 _A_TABLE = np.array([row + [0.0] * (7 - len(row)) for row in _A])
 
 
+@functools.lru_cache(maxsize=16)
 def _earth_params(earth: EarthModel) -> F64:
     """Plain-float parameters of an Earth model for the compiled kernels (see flight/_jit.py)."""
     ell = earth.ellipsoid
@@ -371,7 +385,7 @@ def propagate(plan: FlightPlan, earth: EarthModel | None = None, *, output_step_
         hit = (alt1 < 0.0) & (tau0a + step.h > 1e-3)
         s_end = np.ones(a.size)
         if hit.any():
-            s_hit = step.root(lambda ys: ecef_to_geodetic(ys[:, :3], ell)[2], hit, np.ones(hit.sum()))
+            s_hit = step.event_root(0, hit, np.ones(hit.sum()), earth)
             s_end[hit] = s_hit
             rows = a[hit]
             t_impact[rows] = plan.t_launch_s[rows] + tau0a[hit] + s_hit * step.h[hit]
@@ -381,7 +395,7 @@ def propagate(plan: FlightPlan, earth: EarthModel | None = None, *, output_step_
         # --- apogee: the rate of change of geodetic height changes sign in this step ---
         peak = (rate0 > 0) & (rate1 <= 0)
         if peak.any():
-            s_pk = step.root(lambda ys: _height_rate(ys, ell), peak, s_end[peak])
+            s_pk = step.event_root(1, peak, s_end[peak], earth)
             alt_pk = ecef_to_geodetic(step.state(s_pk, peak)[:, :3], ell)[2]
             rows = a[peak]
             better = alt_pk > apogee_alt[rows]
