@@ -220,3 +220,111 @@ def predict(x_in, P_in, dt, q_extra, p):
             _predict_step(x, P, h, q_extra[r], p, x1, k1, k2, k3, k4, tmp, F, Phi, A)
             rem = 0.0 if n_left == 1.0 else rem - h
     return x_out, P_out
+
+
+@njit
+def update(x_in, P_in, z, sigma, r_sensor, R_enu):
+    """EKF update of every row, Joseph form (ekf.update): posterior states, covariances and NIS."""
+    m = x_in.shape[0]
+    x_out = x_in.copy()
+    P_out = np.empty_like(P_in)
+    nis = np.empty(m)
+    H = np.zeros((3, 6))
+    HP = np.empty((3, 6))
+    S = np.empty((3, 3))
+    K = np.empty((6, 3))
+    A = np.empty((6, 6))
+    AP = np.empty((6, 6))
+    two_pi = 2.0 * np.pi
+    for r in range(m):
+        x = x_in[r]
+        P = P_in[r]
+        Rm = R_enu[r]
+        dx = x[0] - r_sensor[r, 0]
+        dy = x[1] - r_sensor[r, 1]
+        dz = x[2] - r_sensor[r, 2]
+        e = Rm[0, 0] * dx + Rm[0, 1] * dy + Rm[0, 2] * dz
+        n = Rm[1, 0] * dx + Rm[1, 1] * dy + Rm[1, 2] * dz
+        u = Rm[2, 0] * dx + Rm[2, 1] * dy + Rm[2, 2] * dz
+        horiz0 = math.hypot(e, n)
+        nu0 = z[r, 0] - math.sqrt(horiz0 * horiz0 + u * u)
+        nu1 = z[r, 1] - math.atan2(e, n) % two_pi
+        nu1 = (nu1 + np.pi) % two_pi - np.pi
+        nu2 = z[r, 2] - math.atan2(u, horiz0)
+        # Jacobian (ekf.measurement_jacobian)
+        rho2 = e * e + n * n + u * u
+        rho = math.sqrt(rho2)
+        horiz = max(math.hypot(e, n), 1e-9 * rho)
+        d00, d01, d02 = e / rho, n / rho, u / rho
+        d10, d11, d12 = n / (horiz * horiz), -e / (horiz * horiz), 0.0
+        d20, d21, d22 = -e * u / (horiz * rho2), -n * u / (horiz * rho2), horiz / rho2
+        for j in range(3):
+            H[0, j] = d00 * Rm[0, j] + d01 * Rm[1, j] + d02 * Rm[2, j]
+            H[1, j] = d10 * Rm[0, j] + d11 * Rm[1, j] + d12 * Rm[2, j]
+            H[2, j] = d20 * Rm[0, j] + d21 * Rm[1, j] + d22 * Rm[2, j]
+        for i in range(3):
+            for j in range(6):
+                s = 0.0
+                for k in range(6):
+                    s += H[i, k] * P[k, j]
+                HP[i, j] = s
+        for i in range(3):
+            for j in range(3):
+                s = 0.0
+                for k in range(6):
+                    s += HP[i, k] * H[j, k]
+                S[i, j] = s
+        for i in range(3):
+            S[i, i] += sigma[r, i] * sigma[r, i]
+        s10 = 0.5 * (S[1, 0] + S[0, 1])
+        s20 = 0.5 * (S[2, 0] + S[0, 2])
+        s21 = 0.5 * (S[2, 1] + S[1, 2])
+        # Cholesky S = L L^T (ekf.solve_spd3), then K^T = S^-1 H P and S^-1 nu
+        l11 = math.sqrt(S[0, 0])
+        l21 = s10 / l11
+        l31 = s20 / l11
+        l22 = math.sqrt(S[1, 1] - l21 * l21)
+        l32 = (s21 - l31 * l21) / l22
+        l33 = math.sqrt(S[2, 2] - l31 * l31 - l32 * l32)
+        for j in range(7):
+            b0 = HP[0, j] if j < 6 else nu0
+            b1 = HP[1, j] if j < 6 else nu1
+            b2 = HP[2, j] if j < 6 else nu2
+            y1 = b0 / l11
+            y2 = (b1 - l21 * y1) / l22
+            y3 = (b2 - l31 * y1 - l32 * y2) / l33
+            x3 = y3 / l33
+            x2 = (y2 - l32 * x3) / l22
+            x1 = (y1 - l21 * x2 - l31 * x3) / l11
+            if j < 6:
+                K[j, 0], K[j, 1], K[j, 2] = x1, x2, x3
+            else:
+                nis[r] = nu0 * x1 + nu1 * x2 + nu2 * x3
+        for i in range(6):
+            x_out[r, i] = x[i] + (K[i, 0] * nu0 + K[i, 1] * nu1 + K[i, 2] * nu2)
+        for i in range(6):
+            for j in range(6):
+                s = 0.0
+                for k in range(3):
+                    s += K[i, k] * H[k, j]
+                A[i, j] = (1.0 if i == j else 0.0) - s
+        for i in range(6):
+            for j in range(6):
+                s = 0.0
+                for k in range(6):
+                    s += A[i, k] * P[k, j]
+                AP[i, j] = s
+        v0, v1, v2 = sigma[r, 0] ** 2, sigma[r, 1] ** 2, sigma[r, 2] ** 2
+        for i in range(6):
+            for j in range(6):
+                s = 0.0
+                for k in range(6):
+                    s += AP[i, k] * A[j, k]
+                A_KRK = K[i, 0] * v0 * K[j, 0] + K[i, 1] * v1 * K[j, 1] + K[i, 2] * v2 * K[j, 2]
+                P_out[r, i, j] = s + A_KRK
+        for i in range(6):
+            for j in range(i + 1, 6):
+                a = 0.5 * (P_out[r, i, j] + P_out[r, j, i])
+                P_out[r, i, j] = a
+                P_out[r, j, i] = a
+    return x_out, P_out, nis

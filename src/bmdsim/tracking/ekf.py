@@ -258,6 +258,12 @@ def update(x_ecef: F64, P_ecef: F64, z: F64, sigma: F64, r_sensor_ecef_m: F64,
     x_ecef, P_ecef, nis : ndarray, shapes (m, 6), (m, 6, 6), (m,)
         Posterior states and covariances, and the normalized innovation squared ``ν^T S^-1 ν``.
     """
+    if jit_enabled():
+        from bmdsim.tracking import _jit
+
+        c = np.ascontiguousarray
+        return _jit.update(c(x_ecef, dtype=float), c(P_ecef, dtype=float), c(z, dtype=float),
+                           c(sigma, dtype=float), c(r_sensor_ecef_m, dtype=float), c(R_enu_from_ecef, dtype=float))
     r = x_ecef[:, :3]
     nu = z - measure_range_az_el(r, r_sensor_ecef_m, R_enu_from_ecef)
     nu[:, 1] = wrap_to_pi(nu[:, 1])
