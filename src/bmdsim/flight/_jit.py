@@ -217,3 +217,190 @@ def event_root(kind, h, y0, y1, a0, a1, s_hi, ep, iterations, xtol):
         guess = lo + f_lo * (hi - lo) / denom if denom != 0.0 else 0.5 * (lo + hi)
         out[i] = min(max(guess, lo), hi)
     return out
+
+
+@njit
+def _one_step(i, tau, y, h, f, thrust, mdot, m0, t0, cda, mode, u_h, u_up, pitch_end, t_vert, t_pitch, ep, c,
+              a_tab, b5, e_tab, atol, rtol, k, yi, y1):
+    """One trial step of row ``i`` into ``y1``; returns the error norm (the FSAL derivative is ``k[6]``)."""
+    for d in range(6):
+        k[0, d] = f[d]
+    for s in range(1, 7):
+        for d in range(6):
+            acc = 0.0
+            for j in range(s):
+                if a_tab[s, j] != 0.0:
+                    acc += a_tab[s, j] * k[j, d]
+            yi[d] = y[d] + h * acc
+        _derivative(tau + c[s] * h, yi, i, thrust, mdot, m0, t0, cda, mode, u_h, u_up, pitch_end, t_vert,
+                    t_pitch, ep, k[s])
+    sq = 0.0
+    for d in range(6):
+        acc = 0.0
+        er = 0.0
+        for j in range(7):
+            if b5[j] != 0.0:
+                acc += b5[j] * k[j, d]
+            if e_tab[j] != 0.0:
+                er += e_tab[j] * k[j, d]
+        y1[d] = y[d] + h * acc
+        scale = atol[d] + rtol * max(abs(y[d]), abs(y1[d]))
+        q = h * er / scale
+        sq += q * q
+    return math.sqrt(sq / 6.0)
+
+
+@njit
+def _phase_params(i, ph, phase_t_end, phase_thrust, phase_mdot, phase_m0, phase_cda, thrust, mdot, m0, t0, cda):
+    """Load row ``i``'s parameters of phase ``ph`` into the one-row parameter arrays (FlightPlan.params)."""
+    thrust[i] = phase_thrust[i, ph]
+    mdot[i] = phase_mdot[i, ph]
+    m0[i] = phase_m0[i, ph]
+    cda[i] = phase_cda[i, ph]
+    t0[i] = phase_t_end[i, ph - 1] if ph > 0 else 0.0
+
+
+@njit
+def _root_one(kind, h, y0, y1, a0, a1, s_hi, ep, buf):
+    """Illinois root of one step (see event_root)."""
+    lo, hi = 0.0, s_hi
+    f_lo = _event(kind, lo, h, y0, y1, a0, a1, ep, buf)
+    f_hi = _event(kind, hi, h, y0, y1, a0, a1, ep, buf)
+    side = 0
+    for _ in range(60):
+        width = hi - lo
+        if width <= 1e-10:
+            break
+        denom = f_lo - f_hi
+        x = lo + f_lo * width / denom if denom != 0.0 else 0.5 * (lo + hi)
+        if x <= lo or x >= hi or not math.isfinite(x):
+            x = 0.5 * (lo + hi)
+        fx = _event(kind, x, h, y0, y1, a0, a1, ep, buf)
+        if fx >= 0.0:
+            if side == 1:
+                f_hi = 0.5 * f_hi
+            lo, f_lo = x, fx
+            side = 1
+        else:
+            if side == -1:
+                f_lo = 0.5 * f_lo
+            hi, f_hi = x, fx
+            side = -1
+    denom = f_lo - f_hi
+    guess = lo + f_lo * (hi - lo) / denom if denom != 0.0 else 0.5 * (lo + hi)
+    return min(max(guess, lo), hi)
+
+
+@njit
+def propagate_rows(r0, v0, t_launch, phase_t_end, phase_thrust, phase_mdot, phase_m0, phase_cda, t_burnout_plan,
+                   mode, u_h, u_up, pitch_end, t_vert, t_pitch, ep, c, a_tab, b5, e_tab, atol, rtol, t_max,
+                   first_step, keep_steps):
+    """Every row of a plan to ground impact, one row at a time (propagator.propagate, see there).
+
+    Returns the events per row and, if ``keep_steps``, every accepted step (row, t_abs0, t_abs1,
+    include_start, h, y0 (6), y1 (6), a0 (3), a1 (3)) as rows of a (steps, 24) table for the output grid.
+    """
+    n, n_phase = phase_t_end.shape
+    thrust, mdot, m0, t0, cda = np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n)
+    y_burnout = np.full((n, 6), np.nan)
+    t_apogee = np.zeros(n)
+    apogee_alt = np.empty(n)
+    t_impact = np.full(n, np.nan)
+    y_impact = np.full((n, 6), np.nan)
+    is_impacted = np.zeros(n, dtype=np.bool_)
+    n_steps = np.zeros(n, dtype=np.int64)
+    steps = np.empty((1024 if keep_steps else 0, 24))
+    n_rec = 0
+    k = np.empty((7, 6))
+    yi, y, y1, f, buf = np.empty(6), np.empty(6), np.empty(6), np.empty(6), np.empty(6)
+    for i in range(n):
+        tau = 0.0
+        for d in range(3):
+            y[d] = r0[i, d]
+            y[d + 3] = v0[i, d]
+        h = first_step
+        phase = 0
+        for p in range(n_phase):  # np.argmax(phase_t_end > 0): the first such phase, else 0
+            if phase_t_end[i, p] > 0.0:
+                phase = p
+                break
+        _phase_params(i, phase, phase_t_end, phase_thrust, phase_mdot, phase_m0, phase_cda, thrust, mdot, m0,
+                      t0, cda)
+        _derivative(tau, y, i, thrust, mdot, m0, t0, cda, mode, u_h, u_up, pitch_end, t_vert, t_pitch, ep, f)
+        if t_burnout_plan[i] <= 0.0:
+            y_burnout[i] = y
+        apogee_alt[i] = geodetic_height(y[0], y[1], y[2], ep[5], ep[6], ep[7], ep[8])
+        first = True
+        while True:
+            t_end = phase_t_end[i, phase]
+            hh = min(h, t_max - tau)
+            clipped = tau + hh >= t_end
+            if clipped:
+                hh = t_end - tau
+            err = _one_step(i, tau, y, hh, f, thrust, mdot, m0, t0, cda, mode, u_h, u_up, pitch_end, t_vert,
+                            t_pitch, ep, c, a_tab, b5, e_tab, atol, rtol, k, yi, y1)
+            factor = min(max(0.9 * (err if err > 0 else 1e-10) ** -0.2, 0.2), 5.0)
+            h_next = hh * factor
+            accept = err <= 1.0
+            h = max(h, h_next) if (accept and clipped) else h_next
+            if not accept:
+                continue
+            n_steps[i] += 1
+            alt1, rate1 = _height_and_rate(y1, ep)
+            rate0 = _height_and_rate(y, ep)[1]
+            a0 = f[3:]
+            a1 = k[6, 3:]
+            hit = alt1 < 0.0 and tau + hh > 1e-3
+            s_end = 1.0
+            if hit:
+                s_hit = _root_one(0, hh, y, y1, a0, a1, 1.0, ep, buf)
+                s_end = s_hit
+                t_impact[i] = t_launch[i] + tau + s_hit * hh
+                _hermite(s_hit, hh, y, y1, a0, a1, buf)
+                y_impact[i] = buf
+                is_impacted[i] = True
+            if rate0 > 0 and rate1 <= 0:
+                s_pk = _root_one(1, hh, y, y1, a0, a1, s_end, ep, buf)
+                _hermite(s_pk, hh, y, y1, a0, a1, buf)
+                alt_pk = geodetic_height(buf[0], buf[1], buf[2], ep[5], ep[6], ep[7], ep[8])
+                if alt_pk > apogee_alt[i]:
+                    apogee_alt[i] = alt_pk
+                    t_apogee[i] = tau + s_pk * hh  # since launch
+            if keep_steps:
+                if n_rec == steps.shape[0]:
+                    grown = np.empty((2 * n_rec, 24))
+                    grown[:n_rec] = steps
+                    steps = grown
+                t_abs0 = t_launch[i] + tau
+                rec = steps[n_rec]
+                rec[0], rec[1], rec[2], rec[3], rec[4] = i, t_abs0, t_abs0 + s_end * hh, 1.0 if first else 0.0, hh
+                rec[5:11] = y
+                rec[11:17] = y1
+                rec[17:20] = a0
+                rec[20:23] = a1
+                n_rec += 1
+            first = False
+            if hit:
+                break
+            tau = tau + hh
+            for d in range(6):
+                y[d] = y1[d]
+                f[d] = k[6, d]
+            if clipped:
+                tau = phase_t_end[i, phase]
+                leaving_boost = phase_thrust[i, phase] > 0 and tau >= t_burnout_plan[i]
+                phase = min(phase + 1, n_phase - 1)
+                for _ in range(n_phase):  # skip zero-length phases
+                    if phase_t_end[i, phase] <= tau:
+                        phase = min(phase + 1, n_phase - 1)
+                    else:
+                        break
+                if leaving_boost:
+                    y_burnout[i] = y
+                _phase_params(i, phase, phase_t_end, phase_thrust, phase_mdot, phase_m0, phase_cda, thrust, mdot,
+                              m0, t0, cda)
+                _derivative(tau, y, i, thrust, mdot, m0, t0, cda, mode, u_h, u_up, pitch_end, t_vert, t_pitch,
+                            ep, f)
+            if tau >= t_max - 1e-9:
+                break
+    return (y_burnout, t_apogee, apogee_alt, t_impact, y_impact, is_impacted, n_steps, steps[:n_rec])

@@ -332,6 +332,8 @@ def propagate(plan: FlightPlan, earth: EarthModel | None = None, *, output_step_
     tol = tolerances or Tolerances()
     if output_step_s is not None and not output_step_s > 0:
         raise ValueError(f"propagate: output_step_s must be > 0 s, got {output_step_s}")
+    if jit_enabled():
+        return _propagate_compiled(plan, earth, output_step_s, tol, t_max_s, first_step_s)
     n = plan.n
     ell = earth.ellipsoid
     atol = np.array([tol.atol_m] * 3 + [tol.atol_mps] * 3)
@@ -400,8 +402,7 @@ def propagate(plan: FlightPlan, earth: EarthModel | None = None, *, output_step_
             rows = a[peak]
             better = alt_pk > apogee_alt[rows]
             apogee_alt[rows[better]] = alt_pk[better]
-            t_apogee[rows[better]] = plan.t_launch_s[rows[better]] + tau0a[peak][better] + (
-                s_pk[better] * step.h[peak][better])
+            t_apogee[rows[better]] = tau0a[peak][better] + s_pk[better] * step.h[peak][better]  # since launch
         if grid is not None:
             t_abs0 = plan.t_launch_s[a] + tau0a
             grid.write(a, t_abs0, t_abs0 + s_end * step.h, first[a], step)
@@ -432,6 +433,35 @@ def propagate(plan: FlightPlan, earth: EarthModel | None = None, *, output_step_
 
     return _assemble(plan, earth, grid, t_burnout, y_burnout, t_apogee, apogee_alt, t_impact, y_impact,
                      is_impacted, n_steps)
+
+
+def _propagate_compiled(plan: FlightPlan, earth: EarthModel, output_step_s: float | None, tol: Tolerances,
+                        t_max_s: float, first_step_s: float) -> Trajectories:
+    """:func:`propagate` by the compiled kernel: each row integrated to impact in one call, then the output
+    grid filled from the accepted steps with the same Hermite interpolant."""
+    from bmdsim.flight import _jit
+
+    n = plan.n
+    c = np.ascontiguousarray
+    atol = np.array([tol.atol_m] * 3 + [tol.atol_mps] * 3)
+    (y_burnout, t_apogee, apogee_alt, t_impact, y_impact, is_impacted, n_steps, steps) = _jit.propagate_rows(
+        c(plan.r0_ecef_m, dtype=float), c(plan.v0_ecef_mps, dtype=float), c(plan.t_launch_s, dtype=float),
+        c(plan.phase_t_end_s, dtype=float), c(plan.phase_thrust_n, dtype=float), c(plan.phase_mdot_kg_s, dtype=float),
+        c(plan.phase_m0_kg, dtype=float), c(plan.phase_cda_m2, dtype=float), c(plan.t_burnout_s, dtype=float),
+        c(plan.mode), c(plan.u_horiz_ecef, dtype=float), c(plan.u_up_ecef, dtype=float),
+        c(plan.pitch_end_rad, dtype=float), c(plan.t_vertical_s, dtype=float), c(plan.t_pitch_end_s, dtype=float),
+        _earth_params(earth), _C, _A_TABLE, _B5, _E, atol, float(tol.rtol), float(t_max_s), float(first_step_s),
+        output_step_s is not None)
+    grid = None
+    if output_step_s is not None:
+        t0 = float(np.floor(plan.t_launch_s.min() / output_step_s) * output_step_s) if n else 0.0
+        grid = _Grid(n, t0, output_step_s)
+        for lo in range(0, steps.shape[0], 4096):  # bounded temporaries
+            st = steps[lo : lo + 4096]
+            grid.write(st[:, 0].astype(np.intp), st[:, 1], st[:, 2], st[:, 3] > 0.5,
+                       _Step(h=st[:, 4], y0=st[:, 5:11], y1=st[:, 11:17], a0=st[:, 17:20], a1=st[:, 20:23]))
+    return _assemble(plan, earth, grid, plan.t_burnout_s.copy(), y_burnout, t_apogee, apogee_alt, t_impact,
+                     y_impact, is_impacted, n_steps)
 
 
 def _assemble(plan: FlightPlan, earth: EarthModel, grid: _Grid | None, t_burnout: F64, y_burnout: F64,
