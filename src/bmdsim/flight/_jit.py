@@ -337,12 +337,17 @@ def propagate_rows(r0, v0, t_launch, phase_t_end, phase_thrust, phase_mdot, phas
             clipped = tau + hh >= t_end
             if clipped:
                 hh = t_end - tau
+            # the pitch program's kink (thrust direction starts to turn) is a step boundary too
+            kink = thrust[i] > 0.0 and tau < t_vert[i] < tau + hh
+            if kink:
+                hh = t_vert[i] - tau
+                clipped = False
             err = _one_step(i, tau, y, hh, f, thrust, mdot, m0, t0, cda, mode, u_h, u_up, pitch_end, t_vert,
                             t_pitch, ep, c, a_tab, b5, e_tab, atol, rtol, k, yi, y1)
             factor = min(max(0.9 * (err if err > 0 else 1e-10) ** -0.2, 0.2), 5.0)
             h_next = hh * factor
             accept = err <= 1.0
-            h = max(h, h_next) if (accept and clipped) else h_next
+            h = max(h, h_next) if (accept and (clipped or kink)) else h_next
             if not accept:
                 continue
             n_steps[i] += 1
@@ -382,7 +387,7 @@ def propagate_rows(r0, v0, t_launch, phase_t_end, phase_thrust, phase_mdot, phas
             first = False
             if hit:
                 break
-            tau = tau + hh
+            tau = t_vert[i] if kink else tau + hh
             for d in range(6):
                 y[d] = y1[d]
                 f[d] = k[6, d]
