@@ -15,7 +15,7 @@ import math
 import numba
 import numpy as np
 
-from bmdsim.earth._jit import approx_height, density_fast, gravity
+from bmdsim.earth._jit import approx_height, density_fast, geodetic_height, gravity
 
 njit = numba.njit(cache=True, nogil=True)
 
@@ -203,6 +203,17 @@ def _predict_step(x, P, h, q_extra, p, x1, k1, k2, k3, k4, tmp, F, Phi, A):
 
 
 @njit
+def _predict_row(x, P, dt, q_extra, p, x1, k1, k2, k3, k4, tmp, F, Phi, A):
+    """One track carried forward by ``dt`` [s] in substeps, in place (see ekf.predict)."""
+    rem = dt
+    while rem != 0.0:
+        n_left = max(math.ceil(abs(rem) / _max_step(x, p)), 1.0)
+        h = rem / n_left
+        _predict_step(x, P, h, q_extra, p, x1, k1, k2, k3, k4, tmp, F, Phi, A)
+        rem = 0.0 if n_left == 1.0 else rem - h
+
+
+@njit
 def predict(x_in, P_in, dt, q_extra, p):
     """States (m, 6) and covariances (m, 6, 6) carried forward by ``dt`` (m,) [s] (see ekf.predict)."""
     m = x_in.shape[0]
@@ -211,120 +222,167 @@ def predict(x_in, P_in, dt, q_extra, p):
     x1, k1, k2, k3, k4, tmp = np.empty(6), np.empty(6), np.empty(6), np.empty(6), np.empty(6), np.empty(6)
     F, Phi, A = np.empty((6, 6)), np.empty((6, 6)), np.empty((6, 6))
     for r in range(m):
-        rem = dt[r]
-        x = x_out[r]
-        P = P_out[r]
-        while rem != 0.0:
-            n_left = max(math.ceil(abs(rem) / _max_step(x, p)), 1.0)
-            h = rem / n_left
-            _predict_step(x, P, h, q_extra[r], p, x1, k1, k2, k3, k4, tmp, F, Phi, A)
-            rem = 0.0 if n_left == 1.0 else rem - h
+        _predict_row(x_out[r], P_out[r], dt[r], q_extra[r], p, x1, k1, k2, k3, k4, tmp, F, Phi, A)
     return x_out, P_out
+
+
+@njit
+def _update_row(x, P, z, sigma, rs, Rm, x_out, P_out, H, HP, S, K, A, AP):
+    """EKF update of one track (ekf.update) into ``x_out`` (6,), ``P_out`` (6, 6); returns the NIS."""
+    two_pi = 2.0 * np.pi
+    nis = 0.0
+    dx = x[0] - rs[0]
+    dy = x[1] - rs[1]
+    dz = x[2] - rs[2]
+    e = Rm[0, 0] * dx + Rm[0, 1] * dy + Rm[0, 2] * dz
+    n = Rm[1, 0] * dx + Rm[1, 1] * dy + Rm[1, 2] * dz
+    u = Rm[2, 0] * dx + Rm[2, 1] * dy + Rm[2, 2] * dz
+    horiz0 = math.hypot(e, n)
+    nu0 = z[0] - math.sqrt(horiz0 * horiz0 + u * u)
+    nu1 = z[1] - math.atan2(e, n) % two_pi
+    nu1 = (nu1 + np.pi) % two_pi - np.pi
+    nu2 = z[2] - math.atan2(u, horiz0)
+    # Jacobian (ekf.measurement_jacobian)
+    rho2 = e * e + n * n + u * u
+    rho = math.sqrt(rho2)
+    horiz = max(math.hypot(e, n), 1e-9 * rho)
+    d00, d01, d02 = e / rho, n / rho, u / rho
+    d10, d11, d12 = n / (horiz * horiz), -e / (horiz * horiz), 0.0
+    d20, d21, d22 = -e * u / (horiz * rho2), -n * u / (horiz * rho2), horiz / rho2
+    for j in range(3):
+        H[0, j] = d00 * Rm[0, j] + d01 * Rm[1, j] + d02 * Rm[2, j]
+        H[1, j] = d10 * Rm[0, j] + d11 * Rm[1, j] + d12 * Rm[2, j]
+        H[2, j] = d20 * Rm[0, j] + d21 * Rm[1, j] + d22 * Rm[2, j]
+    for i in range(3):
+        for j in range(6):
+            s = 0.0
+            for k in range(6):
+                s += H[i, k] * P[k, j]
+            HP[i, j] = s
+    for i in range(3):
+        for j in range(3):
+            s = 0.0
+            for k in range(6):
+                s += HP[i, k] * H[j, k]
+            S[i, j] = s
+    for i in range(3):
+        S[i, i] += sigma[i] * sigma[i]
+    s10 = 0.5 * (S[1, 0] + S[0, 1])
+    s20 = 0.5 * (S[2, 0] + S[0, 2])
+    s21 = 0.5 * (S[2, 1] + S[1, 2])
+    # Cholesky S = L L^T (ekf.solve_spd3), then K^T = S^-1 H P and S^-1 nu
+    l11 = math.sqrt(S[0, 0])
+    l21 = s10 / l11
+    l31 = s20 / l11
+    l22 = math.sqrt(S[1, 1] - l21 * l21)
+    l32 = (s21 - l31 * l21) / l22
+    l33 = math.sqrt(S[2, 2] - l31 * l31 - l32 * l32)
+    for j in range(7):
+        b0 = HP[0, j] if j < 6 else nu0
+        b1 = HP[1, j] if j < 6 else nu1
+        b2 = HP[2, j] if j < 6 else nu2
+        y1 = b0 / l11
+        y2 = (b1 - l21 * y1) / l22
+        y3 = (b2 - l31 * y1 - l32 * y2) / l33
+        x3 = y3 / l33
+        x2 = (y2 - l32 * x3) / l22
+        x1 = (y1 - l21 * x2 - l31 * x3) / l11
+        if j < 6:
+            K[j, 0], K[j, 1], K[j, 2] = x1, x2, x3
+        else:
+            nis = nu0 * x1 + nu1 * x2 + nu2 * x3
+    for i in range(6):
+        x_out[i] = x[i] + (K[i, 0] * nu0 + K[i, 1] * nu1 + K[i, 2] * nu2)
+    for i in range(6):
+        for j in range(6):
+            s = 0.0
+            for k in range(3):
+                s += K[i, k] * H[k, j]
+            A[i, j] = (1.0 if i == j else 0.0) - s
+    for i in range(6):
+        for j in range(6):
+            s = 0.0
+            for k in range(6):
+                s += A[i, k] * P[k, j]
+            AP[i, j] = s
+    v0, v1, v2 = sigma[0] ** 2, sigma[1] ** 2, sigma[2] ** 2
+    for i in range(6):
+        for j in range(6):
+            s = 0.0
+            for k in range(6):
+                s += AP[i, k] * A[j, k]
+            A_KRK = K[i, 0] * v0 * K[j, 0] + K[i, 1] * v1 * K[j, 1] + K[i, 2] * v2 * K[j, 2]
+            P_out[i, j] = s + A_KRK
+    for i in range(6):
+        for j in range(i + 1, 6):
+            a = 0.5 * (P_out[i, j] + P_out[j, i])
+            P_out[i, j] = a
+            P_out[j, i] = a
+    return nis
 
 
 @njit
 def update(x_in, P_in, z, sigma, r_sensor, R_enu):
     """EKF update of every row, Joseph form (ekf.update): posterior states, covariances and NIS."""
     m = x_in.shape[0]
-    x_out = x_in.copy()
+    x_out = np.empty_like(x_in)
     P_out = np.empty_like(P_in)
     nis = np.empty(m)
-    H = np.zeros((3, 6))
-    HP = np.empty((3, 6))
-    S = np.empty((3, 3))
-    K = np.empty((6, 3))
-    A = np.empty((6, 6))
-    AP = np.empty((6, 6))
-    two_pi = 2.0 * np.pi
+    H, HP, S, K = np.zeros((3, 6)), np.empty((3, 6)), np.empty((3, 3)), np.empty((6, 3))
+    A, AP = np.empty((6, 6)), np.empty((6, 6))
     for r in range(m):
-        x = x_in[r]
-        P = P_in[r]
-        Rm = R_enu[r]
-        dx = x[0] - r_sensor[r, 0]
-        dy = x[1] - r_sensor[r, 1]
-        dz = x[2] - r_sensor[r, 2]
-        e = Rm[0, 0] * dx + Rm[0, 1] * dy + Rm[0, 2] * dz
-        n = Rm[1, 0] * dx + Rm[1, 1] * dy + Rm[1, 2] * dz
-        u = Rm[2, 0] * dx + Rm[2, 1] * dy + Rm[2, 2] * dz
-        horiz0 = math.hypot(e, n)
-        nu0 = z[r, 0] - math.sqrt(horiz0 * horiz0 + u * u)
-        nu1 = z[r, 1] - math.atan2(e, n) % two_pi
-        nu1 = (nu1 + np.pi) % two_pi - np.pi
-        nu2 = z[r, 2] - math.atan2(u, horiz0)
-        # Jacobian (ekf.measurement_jacobian)
-        rho2 = e * e + n * n + u * u
-        rho = math.sqrt(rho2)
-        horiz = max(math.hypot(e, n), 1e-9 * rho)
-        d00, d01, d02 = e / rho, n / rho, u / rho
-        d10, d11, d12 = n / (horiz * horiz), -e / (horiz * horiz), 0.0
-        d20, d21, d22 = -e * u / (horiz * rho2), -n * u / (horiz * rho2), horiz / rho2
-        for j in range(3):
-            H[0, j] = d00 * Rm[0, j] + d01 * Rm[1, j] + d02 * Rm[2, j]
-            H[1, j] = d10 * Rm[0, j] + d11 * Rm[1, j] + d12 * Rm[2, j]
-            H[2, j] = d20 * Rm[0, j] + d21 * Rm[1, j] + d22 * Rm[2, j]
-        for i in range(3):
-            for j in range(6):
-                s = 0.0
-                for k in range(6):
-                    s += H[i, k] * P[k, j]
-                HP[i, j] = s
-        for i in range(3):
-            for j in range(3):
-                s = 0.0
-                for k in range(6):
-                    s += HP[i, k] * H[j, k]
-                S[i, j] = s
-        for i in range(3):
-            S[i, i] += sigma[r, i] * sigma[r, i]
-        s10 = 0.5 * (S[1, 0] + S[0, 1])
-        s20 = 0.5 * (S[2, 0] + S[0, 2])
-        s21 = 0.5 * (S[2, 1] + S[1, 2])
-        # Cholesky S = L L^T (ekf.solve_spd3), then K^T = S^-1 H P and S^-1 nu
-        l11 = math.sqrt(S[0, 0])
-        l21 = s10 / l11
-        l31 = s20 / l11
-        l22 = math.sqrt(S[1, 1] - l21 * l21)
-        l32 = (s21 - l31 * l21) / l22
-        l33 = math.sqrt(S[2, 2] - l31 * l31 - l32 * l32)
-        for j in range(7):
-            b0 = HP[0, j] if j < 6 else nu0
-            b1 = HP[1, j] if j < 6 else nu1
-            b2 = HP[2, j] if j < 6 else nu2
-            y1 = b0 / l11
-            y2 = (b1 - l21 * y1) / l22
-            y3 = (b2 - l31 * y1 - l32 * y2) / l33
-            x3 = y3 / l33
-            x2 = (y2 - l32 * x3) / l22
-            x1 = (y1 - l21 * x2 - l31 * x3) / l11
-            if j < 6:
-                K[j, 0], K[j, 1], K[j, 2] = x1, x2, x3
-            else:
-                nis[r] = nu0 * x1 + nu1 * x2 + nu2 * x3
-        for i in range(6):
-            x_out[r, i] = x[i] + (K[i, 0] * nu0 + K[i, 1] * nu1 + K[i, 2] * nu2)
-        for i in range(6):
-            for j in range(6):
-                s = 0.0
-                for k in range(3):
-                    s += K[i, k] * H[k, j]
-                A[i, j] = (1.0 if i == j else 0.0) - s
-        for i in range(6):
-            for j in range(6):
-                s = 0.0
-                for k in range(6):
-                    s += A[i, k] * P[k, j]
-                AP[i, j] = s
-        v0, v1, v2 = sigma[r, 0] ** 2, sigma[r, 1] ** 2, sigma[r, 2] ** 2
-        for i in range(6):
-            for j in range(6):
-                s = 0.0
-                for k in range(6):
-                    s += AP[i, k] * A[j, k]
-                A_KRK = K[i, 0] * v0 * K[j, 0] + K[i, 1] * v1 * K[j, 1] + K[i, 2] * v2 * K[j, 2]
-                P_out[r, i, j] = s + A_KRK
-        for i in range(6):
-            for j in range(i + 1, 6):
-                a = 0.5 * (P_out[r, i, j] + P_out[r, j, i])
-                P_out[r, i, j] = a
-                P_out[r, j, i] = a
+        nis[r] = _update_row(x_in[r], P_in[r], z[r], sigma[r], r_sensor[r], R_enu[r], x_out[r], P_out[r], H, HP,
+                             S, K, A, AP)
     return x_out, P_out, nis
+
+
+@njit
+def run_tracks(x0, P0, t0, alive0, ev_t, ev_code, ev_count, t_last_meas, meas_z, meas_sigma, meas_sensor, site_r,
+               site_R, n_grid, p, man_q, man_fading, man_enter, man_leave):
+    """The tracker's rounds (tracker._run), one track at a time: predict to each event, update or record.
+
+    Tracks are independent (association is by truth), so running each threat through its own event list is
+    the same computation as the numpy path's rounds over all threats. Returns the grid states (n, k, 6),
+    covariances (n, k, 6, 6), update counts and last update times.
+    """
+    n = x0.shape[0]
+    xs = np.full((n, n_grid, 6), np.nan)
+    Ps = np.full((n, n_grid, 6, 6), np.nan)
+    n_upd = np.zeros(n, dtype=np.int64)
+    t_upd = t0.copy()
+    x1, k1, k2, k3, k4, tmp = np.empty(6), np.empty(6), np.empty(6), np.empty(6), np.empty(6), np.empty(6)
+    F, Phi, A, AP = np.empty((6, 6)), np.empty((6, 6)), np.empty((6, 6)), np.empty((6, 6))
+    H, HP, S, K = np.zeros((3, 6)), np.empty((3, 6)), np.empty((3, 3)), np.empty((6, 3))
+    xu, Pu = np.empty(6), np.empty((6, 6))
+    for i in range(n):
+        if not alive0[i]:
+            continue
+        x = x0[i].copy()
+        P = P0[i].copy()
+        t = t0[i]
+        nis_sum = 0.0
+        is_man = False
+        for e in range(ev_count[i]):
+            te = ev_t[i, e]
+            code = ev_code[i, e]
+            _predict_row(x, P, te - t, man_q if is_man else 0.0, p, x1, k1, k2, k3, k4, tmp, F, Phi, A)
+            t = te
+            if code >= 0:
+                sn = meas_sensor[code]
+                nis = _update_row(x, P, meas_z[code], meas_sigma[code], site_r[sn], site_R[sn], xu, Pu, H, HP, S,
+                                  K, A, AP)
+                x[:] = xu
+                P[:, :] = Pu
+                n_upd[i] += 1
+                t_upd[i] = te
+                nis_sum = man_fading * nis_sum + nis
+                is_man = nis_sum > man_leave if is_man else nis_sum > man_enter
+            else:
+                kk = -code - 1
+                below = geodetic_height(x[0], x[1], x[2], p[ELL_A], p[ELL_B], p[ELL_E2], p[ELL_F]) < 0.0
+                if not below:
+                    xs[i, kk] = x
+                    Ps[i, kk] = P
+                elif te > t_last_meas[i]:
+                    break  # the track has ended
+    return xs, Ps, n_upd, t_upd

@@ -59,6 +59,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.stats import chi2
 
+from bmdsim.earth._kernels import jit_enabled
 from bmdsim.earth.frames import ecef_to_geodetic
 from bmdsim.earth.model import EarthModel
 from bmdsim.sensors.measurements import Measurements
@@ -508,6 +509,9 @@ class _Maneuver:
 def _run(meas: Measurements, ev: _Events, init: _Initiation, t_grid: F64, filt: Filter, earth: EarthModel,
          config: TrackerConfig):
     """The rounds: predict every live track to its next event, update it or record it on the grid."""
+    if (jit_enabled() and not config.record_updates and isinstance(filt, ExtendedKalmanFilter)
+            and isinstance(filt.model, BallisticModel)):
+        return _run_compiled(meas, ev, init, t_grid, filt.model, config)
     n, k = init.t_s.shape[0], t_grid.size
     x, P, t = np.nan_to_num(init.x), np.nan_to_num(init.P), init.t_s.copy()
     xs, Ps = np.full((n, k, 6), np.nan), np.full((n, k, 6, 6), np.nan)
@@ -550,6 +554,25 @@ def _run(meas: Measurements, ev: _Events, init: _Initiation, t_grid: F64, filt: 
         empty = [np.zeros(0, np.int64), np.zeros((0, 6)), np.zeros((0, 6, 6)), np.zeros(0), np.zeros(0, bool)]
         updates = tuple(np.concatenate(p) for p in zip(*rec, strict=True)) if rec else tuple(empty)
     return xs, Ps, n_upd, t_upd, updates
+
+
+def _run_compiled(meas: Measurements, ev: _Events, init: _Initiation, t_grid: F64, model: BallisticModel,
+                  config: TrackerConfig):
+    """:func:`_run` by the compiled kernel (:func:`bmdsim.tracking._jit.run_tracks`): each threat through its
+    own event list in one call; the same predictions and updates as the rounds, per row."""
+    from bmdsim.tracking import _jit
+
+    t_last_meas = np.full(init.t_s.shape[0], -np.inf)
+    is_meas = ev.code >= 0
+    np.maximum.at(t_last_meas, np.nonzero(is_meas)[0], ev.t_s[is_meas])
+    man = _Maneuver.of(config)
+    c = np.ascontiguousarray
+    xs, Ps, n_upd, t_upd = _jit.run_tracks(
+        c(np.nan_to_num(init.x)), c(np.nan_to_num(init.P)), c(init.t_s), np.isfinite(init.t_s), c(ev.t_s),
+        c(ev.code), c(ev.count), t_last_meas, c(meas.z, dtype=float), c(meas.sigma, dtype=float), c(meas.sensor),
+        c(meas.sites.r_ecef_m, dtype=float), c(meas.sites.R_enu_from_ecef, dtype=float), t_grid.size,
+        _jit.params_of(model), float(man.q_m2_s3), float(man.fading), float(man.enter), float(man.leave))
+    return xs, Ps, n_upd, t_upd, None
 
 
 def _impacts(xs: F64, Ps: F64, t_grid: F64, impact_t_s: ArrayLike | None, model: MotionModel,
