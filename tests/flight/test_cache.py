@@ -2,8 +2,8 @@
 
 import numpy as np
 
+from bmdsim import _cache
 from bmdsim.earth.model import EarthModel
-from bmdsim.flight import _cache
 from bmdsim.flight.targeting import maximum_range, target_missile
 
 LAUNCH = np.radians([40.0, 40.2]), np.radians([127.0, 127.1])

@@ -60,14 +60,14 @@ def _impulsive_batch(earth: EarthModel, n: int = 6, seed: int = 11) -> FlightPla
 
 
 @pytest.mark.slow  # scipy DOP853 at rtol 1e-12, one trajectory at a time: 10-30 s each
-def test_impacts_match_dop853_full_model_impulsive():
+@pytest.mark.parametrize("i", range(6))  # one reference trajectory per test, so parallel runs share them out
+def test_impacts_match_dop853_full_model_impulsive(i):
     plan = _impulsive_batch(FULL)
     tr = propagate(plan, FULL, output_step_s=None)
-    for i in range(plan.n):
-        t_ref, y_ref, _ = scipy_reference(plan, FULL, i)
-        # 1 m: both integrators' errors are far below it; the interpolated impact search is exact to 1e-6 step
-        assert np.linalg.norm(tr.r_impact_ecef_m[i] - y_ref[:3]) < 1.0
-        assert tr.t_impact_s[i] == pytest.approx(t_ref, abs=2e-3)
+    t_ref, y_ref, _ = scipy_reference(plan, FULL, i)
+    # 1 m: both integrators' errors are far below it; the interpolated impact search is exact to 1e-6 step
+    assert np.linalg.norm(tr.r_impact_ecef_m[i] - y_ref[:3]) < 1.0
+    assert tr.t_impact_s[i] == pytest.approx(t_ref, abs=2e-3)
 
 
 @pytest.mark.slow  # scipy DOP853 at rtol 1e-12, one trajectory at a time: 10-30 s each

@@ -37,10 +37,11 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from bmdsim import _cache
 from bmdsim.earth.frames import ecef_to_geodetic, geodetic_to_ecef
 from bmdsim.earth.geodesy import surface_distance, surface_inverse
 from bmdsim.earth.model import EarthModel
-from bmdsim.flight import _cache, kepler
+from bmdsim.flight import kepler
 from bmdsim.flight.plan import FlightPlan, plan_impulsive, plan_powered
 from bmdsim.flight.propagator import Tolerances, Trajectories, propagate
 from bmdsim.flight.vehicles import Vehicle
@@ -327,7 +328,7 @@ def target_missile(vehicle: Vehicle, lat_rad: ArrayLike, lon_rad: ArrayLike, aim
                    tolerances: Tolerances | None = None, use_cache: bool = True) -> TargetingSolution:
     """Steering of a vehicle from launch points to aim points on the full model (see module notes).
 
-    Solutions are kept in the on-disk cache of :mod:`bmdsim.flight._cache` (keyed by every input and the
+    Solutions are kept in the on-disk cache of :mod:`bmdsim._cache` (keyed by every input and the
     code version; ``use_cache=False`` or ``BMDSIM_NO_CACHE=1`` bypasses it). A cached solution is the one
     this function computed, array for array.
 

@@ -1,4 +1,7 @@
-"""Content-addressed on-disk cache of targeting results.
+"""Content-addressed on-disk cache of targeting results (infrastructure, not a pipeline stage).
+
+It lives outside the physics stages, which never touch files (tests/test_architecture.py):
+:mod:`bmdsim.flight.targeting` hands it its inputs and a function that computes the result.
 
 Targeting (the Newton search for each threat's steering on the full model) is deterministic: the same
 vehicle, launch and aim points, profile, Earth model, tolerances and code give the same solution. A
@@ -57,7 +60,7 @@ def code_version() -> str:
     """Package version plus a hash of the sources the cached results depend on."""
     from bmdsim import __version__
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parent
     h = hashlib.sha256(__version__.encode())
     for rel in _SOURCES:
         p = root / rel
