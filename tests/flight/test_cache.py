@@ -72,6 +72,7 @@ def test_a_corrupt_entry_is_a_miss_and_is_rewritten(tmp_path, monkeypatch):
 
 
 def test_key_covers_inputs_code_and_kernels(monkeypatch):
+    monkeypatch.delenv("BMDSIM_NO_JIT", raising=False)
     k0 = _cache.make_key("t", np.array([1.0, 2.0]), "a")
     assert k0 == _cache.make_key("t", np.array([1.0, 2.0]), "a")
     assert k0 != _cache.make_key("t", np.array([1.0, 2.000001]), "a")
