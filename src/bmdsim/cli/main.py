@@ -24,7 +24,8 @@ EXIT_BAD_INPUT = 2  # as bmdsim.cli._common.EXIT_BAD_INPUT (not imported here: i
 _COMMANDS = {
     "compare": ("bmdsim.cli.run", "compare", "Show two results folders side by side."),
     "lofted-tests": ("bmdsim.cli.lofted", "lofted_tests",
-                     "Published lofted flight tests flown again, with the vehicles' standard-trajectory ranges."),
+                     "Fly each published lofted test (or the KEYS given) on its apogee and range; compare flight "
+                     "times."),
     "coverage": ("bmdsim.cli.coverage", "coverage",
                  "Farthest ground and slant range at which a radar detects a target, per azimuth."),
     "presets": ("bmdsim.cli.run", "presets", "List the built-in presets (``presets show NAME`` prints one)."),
