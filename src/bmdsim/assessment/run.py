@@ -114,8 +114,9 @@ class StageCache:
     """What variants of one scenario can share: the flown raids, and each radar's looks and own tracks.
 
     Variants switch sensors and shooters on and off; they fly the same raids with the same seed, so the
-    trajectories are reused when the threat table, Earth model and seed are equal, and a radar's looks and
-    tracks when the radar (type, site, boresight, figures) and the cue it receives are equal.
+    trajectories are reused when the threat table and Earth model are equal, and a radar's looks and tracks
+    when the trajectories, the seed, the threats' RCS, the radar (type, site, boresight, figures) and the
+    cue it receives are all equal.
     """
 
     def __init__(self) -> None:
@@ -164,7 +165,9 @@ class Pipeline:
 
     def _sense_and_track(self, cue_s: F64) -> tuple[DetectionSummary, SensorTracks]:
         """Each radar's detections and own tracks given the cue each receives, reusing earlier ones."""
-        keys = [(id(self.tr), repr(site), cue_s[i].tobytes()) for i, site in enumerate(self.sc.radars)]
+        # a radar's looks depend on the flown threats, the radar, its cue, the seed and the threats' RCS
+        common = (id(self.tr), self.sc.seeds.seed, self.rcs.booster_m2.tobytes(), self.rcs.post_boost_m2.tobytes())
+        keys = [(*common, repr(site), cue_s[i].tobytes()) for i, site in enumerate(self.sc.radars)]
         todo = [i for i, k in enumerate(keys) if k not in self._sensor]
         if todo:
             sites = [self.sc.radars[i] for i in todo]
