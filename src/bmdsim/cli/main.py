@@ -31,6 +31,8 @@ def _register() -> None:
     cli.add_command(compare)
     cli.add_command(trajectory)
     cli.add_command(coverage)
+    from bmdsim.cli.sweep import sensitivity, sweep
+    cli.add_command(sweep), cli.add_command(sensitivity)
 
 
 _register()
