@@ -81,8 +81,10 @@ def sweep(scenario: str, varies: tuple[str, ...], replications: int | None, out_
               help="Local worker processes (0: in this process).")
 @click.option("--bisect", "bisections", type=click.IntRange(min=0, max=12), default=4, show_default=True,
               help="Bisection steps refining each break-even value.")
+@click.option("--only", "only", multiple=True, metavar="TEXT",
+              help="Vary only the inputs whose name or path contains TEXT (repeatable).")
 def sensitivity(scenario: str, metric: str, compare: str | None, replications: int | None, out_dir: str,
-                scheduler: str | None, workers: int, bisections: int) -> None:
+                scheduler: str | None, workers: int, bisections: int, only: tuple[str, ...]) -> None:
     """One-at-a-time sensitivity of SCENARIO over every stated range: tornado table and break-even values."""
     from bmdsim.assessment.sensitivity import run_sensitivity, tornado_text, write_outputs
     from bmdsim.cli.run import load_config
@@ -95,7 +97,7 @@ def sensitivity(scenario: str, metric: str, compare: str | None, replications: i
     try:
         result = run_sensitivity(config, file=file, lines=lines, metric=metric, compare=pair,
                                  replications=replications, scheduler=scheduler, workers=workers,
-                                 bisections=bisections, say=_say)
+                                 bisections=bisections, only=list(only) or None, say=_say)
         files = write_outputs(result, Path(out_dir))
     except InputError as exc:
         raise BadInput(str(exc)) from None
