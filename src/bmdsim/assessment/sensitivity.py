@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bmdsim.assessment.sweep import CATALOG_FIELDS, SweepError, _CACHE, apply_values
+from bmdsim.assessment.sweep import _CACHE, CATALOG_FIELDS, SweepError, apply_values
 from bmdsim.scenario.schema import ScenarioConfig
 
 LATENCY_RANGE_S = (0.0, 120.0)
@@ -277,8 +277,12 @@ def run_sensitivity(config: ScenarioConfig, *, file: str = "<scenario>", lines: 
             _break_even(rows, inputs, d0, run_all, bisections, say, score)
     table = pd.DataFrame(rows)
     if not table.empty:
-        table.insert(5, "score_nominal", d0)
-        table.insert(8, "swing", (table["score_high"] - table["score_low"]).abs())
+        table["score_nominal"] = d0
+        table["swing"] = (table["score_high"] - table["score_low"]).abs()
+        first = ["input", "path", "nominal", "low", "high", "score_nominal", "score_low", "score_high", "swing"]
+        last = ["flips", "break_even", "bracket", "conclusion"] if compare_mode else []
+        table = table[first + [c for c in table.columns if c not in first + last + ["note", "source"]] + last
+                      + ["note", "source"]]
         table = table.sort_values("swing", ascending=False, kind="stable", na_position="last").reset_index(drop=True)
     return SensitivityResult(table=table, metric=metric, compare=pair if compare_mode else None, architecture=a,
                              nominal={arch: nominal[arch][metric] for arch in nominal}, replications=reps,
