@@ -225,6 +225,11 @@ def apply_values(config: ScenarioConfig, assignments: Iterable[tuple[str, Value]
         try:
             if path.startswith("catalog."):
                 key, si = _catalog_override(path, value)
+                group, item = key.split(".")[:2]
+                used = {s["type"] for s in data["sensors"]} if group == "radars" else {
+                    s["interceptor"] for s in data["shooters"]}
+                if item not in used:
+                    raise ValueError(f"the scenario uses no {group[:-1]} {item!r} (it uses {', '.join(sorted(used))})")
                 data["overrides"] = {**data.get("overrides", {}), key: si}
             else:
                 if path.split(".")[0] == "monte_carlo":
