@@ -160,6 +160,7 @@ def _values(df: pd.DataFrame) -> pd.DataFrame:
     return df.sort_values(["case", "architecture"]).reset_index(drop=True)
 
 
+@pytest.mark.slow
 def test_one_local_worker_gives_identical_values(tiny, reference, tmp_path):
     res = sweep(tiny[0], AXES, tmp_path, file="tiny.yaml", replications=REPS, workers=1, chunk_size=3,
                 timeout_s=60)
@@ -201,6 +202,7 @@ def localhost_cluster(tmp_path):
                 p.wait(timeout=30)
 
 
+@pytest.mark.slow
 def test_scheduler_and_two_workers_on_localhost_give_identical_values(tiny, reference, localhost_cluster, tmp_path):
     assert localhost_cluster.startswith("tcp://127.0.0.1:")
     res = sweep(tiny[0], AXES, tmp_path, file="tiny.yaml", replications=REPS, scheduler=localhost_cluster,
@@ -213,6 +215,7 @@ def _cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "bmdsim", *args]
 
 
+@pytest.mark.slow
 def test_kill_9_then_resume_loses_nothing_and_counts_nothing_twice(tiny, reference, tmp_path):
     scenario = tmp_path / "tiny.yaml"
     scenario.write_text(TINY, encoding="utf-8")
