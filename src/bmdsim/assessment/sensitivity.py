@@ -303,6 +303,8 @@ def _break_even(rows: list[dict], inputs: list[Input], d0: float, run_all, bisec
             if math.isfinite(d) and d * d0 < 0:
                 brackets[k] = [inp.nominal, d0, x, d]
                 break
+            if d == 0:
+                row["conclusion"] = "does not flip within its range (ties at an end)"
     for step in range(bisections):
         if not brackets:
             break
