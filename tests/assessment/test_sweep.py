@@ -263,3 +263,12 @@ def test_cli_bad_vary_fails_before_work_with_one_line(tmp_path):
     assert r.stderr.strip().splitlines() == [
         "bmdsim: error: --vary raids.scudb-osan.count=0: raids.0.count: Input should be greater than or equal to 1"]
     assert not out.exists()
+
+
+def test_values_valid_alone_but_not_together_fail_naming_the_case(tiny, tmp_path):
+    # the cued volume may not exceed the search volume: 500 deg^2 and 400 deg^2 pass alone, not together
+    axes = [Axis("catalog.radars.mpq65.cued_volume_deg2", (500.0, 100.0)),
+            Axis("catalog.radars.mpq65.search_volume_deg2", (400.0, 1200.0))]
+    with pytest.raises(SweepError, match=r"^--vary: case catalog\.radars\.mpq65\.cued_volume_deg2=500\.0;"
+                                         r"catalog\.radars\.mpq65\.search_volume_deg2=400\.0: .*cued"):
+        sweep(tiny[0], axes, tmp_path, workers=0, replications=2)

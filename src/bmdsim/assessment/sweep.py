@@ -375,8 +375,17 @@ def run_case(spec: SweepSpec, case: Case) -> list[dict]:
 
 
 def run_chunk(spec: SweepSpec, cases: Sequence[Case]) -> list[dict]:
-    """The rows of a chunk of cases (the unit of work sent to a Dask worker)."""
-    return [row for case in cases for row in run_case(spec, case)]
+    """The rows of a chunk of cases (the unit of work sent to a Dask worker).
+
+    A case the engine rejects (values valid alone but not together) raises ValueError naming the case.
+    """
+    rows = []
+    for case in cases:
+        try:
+            rows += run_case(spec, case)
+        except ValueError as exc:  # InputError included
+            raise ValueError(f"case {case.key}: {exc}") from None
+    return rows
 
 
 # ---------------------------------------------------------------- the dataset ----------------------------
@@ -541,7 +550,11 @@ def sweep(config: ScenarioConfig, axes: Sequence[Axis], out: str | Path, *, file
         say(f"sweep: {len(cases)} cases, {len(cases) - len(todo)} already done, running {len(todo)}")
         if workers == 0 and scheduler is None:
             for chunk in chunks(todo, chunk_size or 1):
-                write_part(out, run_chunk(spec, chunk), columns)
+                try:
+                    rows = run_chunk(spec, chunk)
+                except ValueError as exc:
+                    raise SweepError(f"--vary: {exc}") from None
+                write_part(out, rows, columns)
                 progress.update(len(chunk))
         else:
             _run_dask(spec, todo, out, columns, progress, scheduler=scheduler, workers=workers,
@@ -576,7 +589,11 @@ def _run_dask(spec: SweepSpec, todo: list[Case], out: Path, columns: list[str], 
         futures = {client.submit(run_chunk, spec_future, chunk, pure=False): len(chunk)
                    for chunk in chunks(todo, size)}
         for future in as_completed(list(futures)):
-            write_part(out, future.result(), columns)
+            try:
+                rows = future.result()
+            except ValueError as exc:
+                raise SweepError(f"--vary: {exc}") from None
+            write_part(out, rows, columns)
             progress.update(futures.pop(future))
             future.release()
     finally:
