@@ -272,3 +272,15 @@ def test_values_valid_alone_but_not_together_fail_naming_the_case(tiny, tmp_path
     with pytest.raises(SweepError, match=r"^--vary: case catalog\.radars\.mpq65\.cued_volume_deg2=500\.0;"
                                          r"catalog\.radars\.mpq65\.search_volume_deg2=400\.0: .*cued"):
         sweep(tiny[0], axes, tmp_path, workers=0, replications=2)
+
+
+def test_progress_lines():
+    from bmdsim.assessment.sweep import Progress
+
+    said: list[str] = []
+    now = [100.0]
+    p = Progress(10, 4, said.append, every_s=0.0, clock=lambda: now[0])
+    assert p.line() == "sweep: 4/10 cases, 0.00 cases/s, about unknown left"
+    now[0] += 2.0  # 3 cases in 2 s -> 1.5 cases/s; 3 cases left -> 2 s (cases done before the start not counted)
+    p.update(3)
+    assert said == ["sweep: 7/10 cases, 1.50 cases/s, about 2 s left"]

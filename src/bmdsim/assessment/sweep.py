@@ -469,14 +469,15 @@ def prepare_output(out: Path, manifest: dict, resume: bool) -> set[str]:
 class Progress:
     """Cases done, rate and time left, as plain lines (or one updated line on a terminal)."""
 
-    def __init__(self, total: int, done: int, say: Callable[[str], None], *, every_s: float = 2.0) -> None:
+    def __init__(self, total: int, done: int, say: Callable[[str], None], *, every_s: float = 2.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.total, self.done, self.start_done = total, done, done
-        self.say, self.every_s = say, every_s
-        self.t0 = time.monotonic()
+        self.say, self.every_s, self.clock = say, every_s, clock
+        self.t0 = clock()
         self.last = -math.inf
 
     def line(self) -> str:
-        dt = time.monotonic() - self.t0
+        dt = self.clock() - self.t0
         rate = (self.done - self.start_done) / dt if dt > 0 else 0.0
         left = (self.total - self.done) / rate if rate > 0 else math.nan
         eta = "unknown" if not math.isfinite(left) else f"{left:.0f} s"
@@ -484,7 +485,7 @@ class Progress:
 
     def update(self, n: int) -> None:
         self.done += n
-        now = time.monotonic()
+        now = self.clock()
         if now - self.last >= self.every_s or self.done >= self.total:
             self.last = now
             self.say(self.line())
