@@ -100,6 +100,11 @@ def test_paths_into_the_scenario_and_the_catalog(tiny):
     assert out.overrides == {"radars.mpq65.search_reference_range_m": 150e3}
     out = apply_values(cfg, [("catalog.interceptors.pac-3-cri.max_intercept_altitude_km", 30)])
     assert out.overrides == {"interceptors.pac-3-cri.max_alt_m": 30e3}
+    # a variant switches sensors and shooters on or off; the other paths apply on top of it
+    data = {**cfg.model_dump(), "variants": [{"name": "no-patriot", "disable": ["patriot-osan", "mpq65-osan"]}]}
+    with_variants = type(cfg).model_validate(data)
+    out = apply_values(with_variants, [("network.latency_s", 30), ("variant", "no-patriot")])
+    assert [s.enabled for s in out.shooters] == [False] and out.network.latency_s == 30 and not out.variants
 
 
 @pytest.mark.parametrize(("path", "value", "message"), [
@@ -111,6 +116,7 @@ def test_paths_into_the_scenario_and_the_catalog(tiny):
     ("catalog.radars.mpq65.bogus", 1, r"unknown field 'bogus'"),
     ("catalog.ships.x.y", 1, r"catalog paths read"),
     ("monte_carlo.seed", 1, r"set by the sweep"),
+    ("variant", "more-patriot", r"variant=more-patriot: the scenario defines no variants"),
 ])
 def test_invalid_paths_and_values_name_them(tiny, path, value, message):
     with pytest.raises(ValueError, match=message):

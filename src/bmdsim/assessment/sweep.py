@@ -2,7 +2,8 @@
 
 A sweep varies fields addressed by a path into the scenario (``raids.nodong-on-tokyo.count``: list items
 by name, or by index) or into the catalog overrides (``catalog.radars.tpy2-fbm.search_reference_range_km``
-becomes the override ``radars.tpy2-fbm.search_reference_range_m``). Every value of every path is applied
+becomes the override ``radars.tpy2-fbm.search_reference_range_m``), or ``variant`` (the scenario's
+variants by name; without it the base laydown runs). Every value of every path is applied
 and resolved before any work starts, so a bad path or value fails at once with one line naming it.
 
 Each case is an ordinary run (:func:`bmdsim.assessment.run.run`) of the scenario with the case's values.
@@ -220,9 +221,21 @@ def _set(node: Any, segments: list[str], value: Value, done: list[str]) -> Any:
 
 def apply_values(config: ScenarioConfig, assignments: Iterable[tuple[str, Value]]) -> ScenarioConfig:
     """The scenario with each path set to its value (validated); ValueError names the path and value."""
+    assignments = list(assignments)
+    for path, value in assignments:  # a variant first: it switches sensors and shooters the others may address
+        if path == "variant":
+            from bmdsim.scenario.schema import apply_variant
+
+            names = [v.name for v in config.variants]
+            if value not in names:
+                raise ValueError(f"variant={value}: " + (f"no such variant (variants: {', '.join(names)})" if names
+                                                         else "the scenario defines no variants"))
+            config = apply_variant(config, str(value))
     data = config.model_dump(mode="python")
     for path, value in assignments:
         try:
+            if path == "variant":
+                continue
             if path.startswith("catalog."):
                 key, si = _catalog_override(path, value)
                 group, item = key.split(".")[:2]
