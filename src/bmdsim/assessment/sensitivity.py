@@ -27,6 +27,7 @@ a step function of x for a fixed seed, so the break-even value is resolved to th
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -88,7 +89,14 @@ def uncertain_inputs(config: ScenarioConfig) -> list[Input]:
         out += _figure_inputs("radars", key, entry)
     interceptors = load_interceptor_catalog().interceptors
     for key in dict.fromkeys(s.interceptor for s in config.shooters if s.enabled):
-        out += _figure_inputs("interceptors", key, interceptors[key])
+        found = _figure_inputs("interceptors", key, interceptors[key])
+        # shooters that all state one Pk for this interceptor make it the nominal (the override sets them all)
+        pks = {s.pk for s in config.shooters if s.enabled and s.interceptor == key}
+        if len(pks) == 1 and None not in pks:
+            pk = float(pks.pop())
+            found = [dataclasses.replace(i, nominal=pk, low=min(i.low, pk), high=max(i.high, pk))
+                     if i.path.endswith(".single_shot_pk") else i for i in found]
+        out += found
     classes = dict.fromkeys(c for r in config.raids for c in rcs_class_of(r.missile))
     for cls in classes:
         fig = getattr(radars.rcs, f"{cls}_m2")
