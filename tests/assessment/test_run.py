@@ -87,3 +87,29 @@ def test_regression_against_stored_summary(small_run):
         for key, value in row.items():
             if key != "architecture":
                 assert now.loc[row["architecture"], key] == pytest.approx(value, rel=1e-9), (row["architecture"], key)
+
+
+def test_spent_stages_are_separate_radar_objects(small_text):
+    # The catalog's spent-stage RCS and sensors.rcs.plan_spent_stages are wired: every separating warhead
+    # leaves a stage that each radar may detect (a ~1 m^2 tank against a ~0.01 m^2 warhead).
+    from bmdsim.assessment.build import resolve
+    from bmdsim.assessment.metrics import spent_stage_table
+    from bmdsim.scenario.schema import parse_scenario
+    from bmdsim.sensors.rcs import rcs_class_of
+
+    text = small_text.replace("missile: nodong, launch_site: tonghae, aim: tokyo", "missile: musudan, "
+                              "launch_site: tonghae, aim: kadena-ab")
+    cfg, lines = parse_scenario(text, "s.yaml")
+    small_run = run(resolve(cfg, file="s.yaml", lines=lines), replications=10, architectures=["national"])
+    t = spent_stage_table(small_run)
+    th = small_run.scenario.threats
+    separating = {j for j in range(th.n) if rcs_class_of(th.missile[j])[1] == "reentry_vehicle"}
+    assert separating and set(t["threat"]) == separating
+    assert (t["object"] == "spent stage").all()
+    n_radars = len(small_run.scenario.radars)
+    assert len(t) == len(separating) * n_radars * len(small_run.architectures)
+    rv = all_tables(small_run, attribution=False)["sensors"]
+    # the tank is seen by at least as many (radar, threat) pairs as the warhead it carried
+    seen_tank = (t["detections"] > 0).sum()
+    seen_rv = (rv[rv["threat"].isin(separating)]["detections"] > 0).sum()
+    assert seen_tank >= seen_rv

@@ -7,8 +7,8 @@ Full model: rotating WGS 84 Earth, J2, US Standard Atmosphere 1976 drag, fired d
 import numpy as np
 import pytest
 
-from bmdsim.flight.targeting import maximum_range
 from bmdsim.flight.catalog import threat_vehicle
+from bmdsim.flight.targeting import maximum_range
 from bmdsim.scenario.catalog import load_threat_catalog
 
 CATALOG = load_threat_catalog()

@@ -200,6 +200,29 @@ def _sensor_rows(arch: str, summ, nation: dict, th) -> list[dict]:
     return rows
 
 
+def spent_stage_table(res: RunResult) -> pd.DataFrame:
+    """Per architecture, radar and spent upper stage (separate radar objects): first visible, detections.
+
+    ``threat`` is the threat whose warhead the stage carried; the stage is another object for every
+    radar (a tank of about 1 m^2 against a warhead of 0.01 m^2: seen farther and earlier).
+    """
+    th = res.scenario.threats
+    nation = {r.name: r.nation for r in res.scenario.radars}
+    rows: list[dict] = []
+    if res.pipeline is None:
+        return pd.DataFrame()
+    for arch, a in res.architectures.items():
+        got = res.pipeline.spent_stage_detections(a.architecture)
+        if got is None:
+            continue
+        parents, summ = got
+        for r in _sensor_rows(arch, summ, nation, th.take(parents)):
+            r["threat"] = int(parents[r.pop("threat") - res.trajectories.n])
+            r["object"] = "spent stage"
+            rows.append(r)
+    return pd.DataFrame(rows)
+
+
 def all_tables(res: RunResult, *, attribution: bool = True) -> dict[str, pd.DataFrame]:
     """Every table of a run; ``attribution`` adds the per-link attribution (it runs counterfactuals).
 
@@ -209,6 +232,9 @@ def all_tables(res: RunResult, *, attribution: bool = True) -> dict[str, pd.Data
     tables = {"summary": summary_table(res), "threats": threat_table(res), "engagements": engagement_table(res),
               "batteries": battery_table(res), "raids": raid_table(res), "assets": asset_table(res),
               "nations": nation_table(res), "sensors": sensor_table(res)}
+    spent = spent_stage_table(res)
+    if len(spent):
+        tables["spent_stages"] = spent
     if attribution and res.pipeline is not None and any(a.architecture.agreements
                                                         for a in res.architectures.values()):
         from bmdsim.assessment.attribution import attribution_table

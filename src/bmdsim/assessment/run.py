@@ -39,9 +39,10 @@ from bmdsim.network.share import (
     warning_arrival_s,
 )
 from bmdsim.scenario.errors import InputError
-from bmdsim.sensors.infrared import InfraredCues, detect_launches
+from bmdsim.sensors.infrared import InfraredCues
 from bmdsim.sensors.observe import DetectionSummary, observe
 from bmdsim.sensors.rcs import ThreatRcs, threat_rcs_from_catalog
+from bmdsim.sensors.sense import sense, warn
 from bmdsim.tracking.fusion import SensorTracks, fuse, stack_tracks, track_each_sensor
 from bmdsim.tracking.tracker import TrackerConfig
 
@@ -146,8 +147,8 @@ class Pipeline:
         cache = cache or StageCache()
         self.radar_nations = [r.nation for r in sc.radars]
         self.rcs: ThreatRcs = threat_rcs_from_catalog(list(sc.threats.missile))
-        self.warnings = tuple(self.timer("sensing", detect_launches, tr, ew.config, sc.seeds.sequence("infrared"),
-                                         ellipsoid=sc.earth.ellipsoid) for ew in sc.early_warning)
+        self.warnings = self.timer("sensing", warn, tr, [ew.config for ew in sc.early_warning],
+                                   sc.seeds.sequence("infrared"), ellipsoid=sc.earth.ellipsoid)
         n = tr.n
         self.t_cue_s = (np.array([w.t_cue_s for w in self.warnings]) if self.warnings
                         else np.zeros((0, n)))
@@ -159,6 +160,7 @@ class Pipeline:
         self._sensor = cache.sensors
         self._fuse_cache = cache.fused
         self._fire_control: dict[bytes, FireControlResult] = {}
+        self._geometry: dict = {}
 
     def _sense_and_track(self, cue_s: F64) -> tuple[DetectionSummary, SensorTracks]:
         """Each radar's detections and own tracks given the cue each receives, reusing earlier ones."""
@@ -166,7 +168,7 @@ class Pipeline:
         todo = [i for i, k in enumerate(keys) if k not in self._sensor]
         if todo:
             sites = [self.sc.radars[i] for i in todo]
-            obs = self.timer("sensing", observe, self.tr, sites, self.sc.seeds.sequence("radar"), rcs=self.rcs,
+            obs = self.timer("sensing", sense, self.tr, sites, self.sc.seeds.sequence("radar"), rcs=self.rcs,
                              cue_time_s=cue_s[todo])
             tracks = self.timer("tracking", track_each_sensor, obs.measurements, self.grid, TrackerConfig(),
                                 self.sc.earth, n_threats=self.tr.n)
@@ -209,6 +211,45 @@ class Pipeline:
         disc = Discrimination(source=source, p=p, n_sources=len(sc.radars) + sh.n)
         return pics, summ, own, disc
 
+    def spent_stages(self) -> tuple[NDArray[np.intp], Trajectories] | None:
+        """The spent upper stages that separating warheads leave at burnout, flown on their own.
+
+        Each is a separate radar object (catalog RCS class ``spent_stage``) flying from its threat's
+        burnout state with the stage's dry mass and drag area (:func:`bmdsim.sensors.rcs.plan_spent_stages`,
+        no separation push). Returns the parent threat of each stage and the stages' trajectories, or None.
+        """
+        if not hasattr(self, "_spent"):
+            from bmdsim.flight.catalog import threat_vehicle
+            from bmdsim.flight.propagator import propagate
+            from bmdsim.sensors.rcs import plan_spent_stages, rcs_class_of, spent_stage_properties
+
+            th = self.sc.threats
+            rows = np.array([j for j in range(th.n) if rcs_class_of(th.missile[j])[1] == "reentry_vehicle"
+                             and np.isfinite(self.tr.t_burnout_s[j])], dtype=np.intp)
+            self._spent = None
+            if rows.size:
+                props = np.array([spent_stage_properties(threat_vehicle(th.missile[j])) for j in rows])
+                plan = plan_spent_stages(self.tr, rows, mass_kg=props[:, 0], drag_area_m2=props[:, 1])
+                step = float(self.tr.t_s[1] - self.tr.t_s[0]) if self.tr.t_s.size > 1 else 1.0
+                self._spent = (rows, self.timer("flight", propagate, plan, self.sc.earth, output_step_s=step))
+        return self._spent
+
+    def spent_stage_detections(self, arch: Architecture) -> tuple[NDArray[np.intp], DetectionSummary] | None:
+        """Per radar, detections of each spent stage under ``arch`` (the stage shares its threat's cue)."""
+        spent = self.spent_stages()
+        if spent is None or not self.sc.radars:
+            return None
+        rows, traj = spent
+        from bmdsim.scenario.radar_catalog import rcs_figures_m2
+
+        rcs_m2 = rcs_figures_m2()["spent_stage"]
+        cue = warning_arrival_s(arch, [ew.nation for ew in self.sc.early_warning], self.t_cue_s,
+                                self.radar_nations)[:, rows]
+        obs = self.timer("sensing", observe, traj, self.sc.radars, self.sc.seeds.sequence("radar"),
+                         rcs=ThreatRcs.uniform(rows.size, rcs_m2, rcs_m2), cue_time_s=cue,
+                         threat_ids=self.tr.n + np.arange(rows.size))
+        return rows, obs.summary
+
     def _own_fire_control(self, tracks: SensorTracks) -> F64:
         """(s_shooters, n) fire-control time of each shooter's own radar alone (NaN: none)."""
         sh = self.sc.shooters
@@ -230,7 +271,8 @@ class Pipeline:
         key = nation_fc.tobytes() + own.tobytes()  # fire control depends on the pictures only: reuse it
         if key not in self._fire_control:
             self._fire_control[key] = self.timer("fire control", engage, self.tr, sc.shooters, nation_fc, own,
-                                                 sc.config.tracking.decision_time_s, sc.earth.ellipsoid)
+                                                 sc.config.tracking.decision_time_s, sc.earth.ellipsoid,
+                                                 geometry_cache=self._geometry)
         return self._fire_control[key]
 
     def assess(self, arch: Architecture, replications: int,
