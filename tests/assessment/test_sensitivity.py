@@ -23,7 +23,7 @@ from bmdsim.assessment.sweep import SweepError
 from bmdsim.scenario.schema import parse_scenario
 
 from .conftest import SMALL
-from .test_sweep import ENV, TINY
+from .test_sweep import TINY, env
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +139,7 @@ def test_cli_sensitivity_bad_input_is_one_line(tmp_path):
     scenario = tmp_path / "tiny.yaml"
     scenario.write_text(TINY, encoding="utf-8")
     r = subprocess.run([sys.executable, "-m", "bmdsim", "sensitivity", str(scenario), "--compare", "national",
-                        "--workers", "0", "--out", str(tmp_path / "o")], env=ENV, capture_output=True, text=True,
+                        "--workers", "0", "--out", str(tmp_path / "o")], env=env(), capture_output=True, text=True,
                        timeout=120)
     assert r.returncode == 2
     assert r.stderr.strip().splitlines() == ["bmdsim: error: --compare: expected ARCH_A,ARCH_B, got 'national'"]

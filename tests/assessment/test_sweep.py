@@ -53,7 +53,12 @@ AXES = [Axis("shooters.patriot-osan.pk", (0.5, 0.9)), Axis("network.reliability"
 VARY = ["shooters.patriot-osan.pk=0.5,0.9", "network.reliability=0.5,1.0"]
 REPS = 30
 SRC = str(Path(bmdsim.__file__).resolve().parents[1])
-ENV = {**os.environ, "PYTHONPATH": SRC + os.pathsep + os.environ.get("PYTHONPATH", "")}
+
+
+def env() -> dict[str, str]:
+    """The environment of the processes a test starts: this source tree, and the session's private caches
+    (read when called, after the session fixtures have set them)."""
+    return {**os.environ, "PYTHONPATH": SRC + os.pathsep + os.environ.get("PYTHONPATH", "")}
 
 
 @pytest.fixture(scope="module")
@@ -180,7 +185,7 @@ def localhost_cluster(tmp_path):
     """A Dask scheduler and two single-thread workers, started as processes on 127.0.0.1; stopped after."""
     sched_file = tmp_path / "scheduler.json"
     procs = [subprocess.Popen(["dask", "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-                               "--scheduler-file", str(sched_file)], env=ENV, stdout=subprocess.DEVNULL,
+                               "--scheduler-file", str(sched_file)], env=env(), stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)]
     try:
         deadline = time.monotonic() + 60
@@ -191,7 +196,7 @@ def localhost_cluster(tmp_path):
             procs.append(subprocess.Popen(
                 ["dask", "worker", "--scheduler-file", str(sched_file), "--nthreads", "1", "--nworkers", "1",
                  "--host", "127.0.0.1", "--no-dashboard", "--memory-limit", "0"],
-                env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+                env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         from distributed import Client
 
         with Client(scheduler_file=str(sched_file), timeout=60) as client:
@@ -228,7 +233,7 @@ def test_kill_9_then_resume_loses_nothing_and_counts_nothing_twice(tiny, referen
     out = tmp_path / "out"
     args = ["sweep", str(scenario), *[a for v in VARY for a in ("--vary", v)], "--replications", str(REPS),
             "--workers", "0", "--chunk", "1", "--out", str(out)]
-    proc = subprocess.Popen(_cli(*args), env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(_cli(*args), env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 240
         while time.monotonic() < deadline and proc.poll() is None:
@@ -244,9 +249,9 @@ def test_kill_9_then_resume_loses_nothing_and_counts_nothing_twice(tiny, referen
     first = done_keys(out)
     # while killed: the dataset reads as it stands (pandas), and a new sweep without --resume refuses
     assert len(pd.read_parquet(out / "sweep.parquet")) == 2 * len(first)
-    again = subprocess.run(_cli(*args), env=ENV, capture_output=True, text=True, timeout=240)
+    again = subprocess.run(_cli(*args), env=env(), capture_output=True, text=True, timeout=240)
     assert again.returncode == 2 and "--resume" in again.stderr and len(again.stderr.strip().splitlines()) == 1
-    done = subprocess.run(_cli(*args, "--resume"), env=ENV, capture_output=True, text=True, timeout=240)
+    done = subprocess.run(_cli(*args, "--resume"), env=env(), capture_output=True, text=True, timeout=240)
     assert done.returncode == 0, done.stderr
     assert f"({len(first)} already done, {4 - len(first)} run" in done.stdout
     df = read_sweep(out)
@@ -254,7 +259,7 @@ def test_kill_9_then_resume_loses_nothing_and_counts_nothing_twice(tiny, referen
     pd.testing.assert_frame_equal(_values(df), _values(reference), check_exact=True)
     assert not list((out / "sweep.parquet").glob(".*"))  # no temporary left
     # a different sweep in the same folder is refused on resume
-    other = subprocess.run(_cli(*args[:-2], "--replications", "7", "--out", str(out), "--resume"), env=ENV,
+    other = subprocess.run(_cli(*args[:-2], "--replications", "7", "--out", str(out), "--resume"), env=env(),
                            capture_output=True, text=True, timeout=240)
     assert other.returncode == 2 and "holds a different sweep" in other.stderr
 
@@ -264,7 +269,7 @@ def test_cli_bad_vary_fails_before_work_with_one_line(tmp_path):
     scenario.write_text(TINY, encoding="utf-8")
     out = tmp_path / "out"
     r = subprocess.run(_cli("sweep", str(scenario), "--vary", "raids.scudb-osan.count=1,0", "--out", str(out),
-                            "--workers", "0"), env=ENV, capture_output=True, text=True, timeout=120)
+                            "--workers", "0"), env=env(), capture_output=True, text=True, timeout=120)
     assert r.returncode == 2
     assert r.stderr.strip().splitlines() == [
         "bmdsim: error: --vary raids.scudb-osan.count=0: raids.0.count: Input should be greater than or equal to 1"]
