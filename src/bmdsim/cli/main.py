@@ -30,6 +30,8 @@ _COMMANDS = {
                  "Farthest ground and slant range at which a radar detects a target, per azimuth."),
     "presets": ("bmdsim.cli.run", "presets", "List the built-in presets (``presets show NAME`` prints one)."),
     "run": ("bmdsim.cli.run", "run", "Assess every architecture of SCENARIO (a file or a preset)."),
+    "sensitivity": ("bmdsim.cli.sweep", "sensitivity", "One-at-a-time sensitivity over stated ranges; break-even."),
+    "sweep": ("bmdsim.cli.sweep", "sweep", "Run SCENARIO over a grid of --vary values on Dask, into Parquet."),
     "trajectory": ("bmdsim.cli.trajectory", "trajectory",
                    "Fly one threat from a launch point to an aim point and print its events."),
 }
