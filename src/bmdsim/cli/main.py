@@ -32,7 +32,7 @@ _COMMANDS = {
     "run": ("bmdsim.cli.run", "run", "Assess every architecture of SCENARIO (a file or a preset)."),
     "sensitivity": ("bmdsim.cli.sweep", "sensitivity",
                     "One-at-a-time sensitivity of SCENARIO over every stated range: tornado and break-even."),
-    "sweep": ("bmdsim.cli.sweep", "sweep", "Run SCENARIO over a grid of --vary values on Dask, into Parquet."),
+    "sweep": ("bmdsim.cli.sweep", "sweep", "Run SCENARIO over the Cartesian product of --vary values, on Dask."),
     "trajectory": ("bmdsim.cli.trajectory", "trajectory",
                    "Fly one threat from a launch point to an aim point and print its events."),
 }
