@@ -106,7 +106,11 @@ class InterceptorConfig:
 
     @cached_property
     def _table(self) -> tuple[F64, F64]:
-        return flyout_table(self)
+        # content-addressed on disk (bmdsim._cache: every field of this config and the flyout code's hash)
+        from bmdsim import _cache
+
+        out = _cache.cached((self,), lambda: dict(zip(("t", "s"), flyout_table(self), strict=True)), kind="flyout")
+        return out["t"], out["s"]
 
     def time_of_flight_s(self, slant_range_m: ArrayLike, elevation_rad: ArrayLike) -> F64:
         """Time of flight from launch to a point at this slant range and launcher elevation [s].
