@@ -22,8 +22,10 @@ def cli() -> None:
 
 
 def _register() -> None:
+    from bmdsim.cli.catalog import catalog
     from bmdsim.cli.coverage import coverage
-    from bmdsim.cli.run import compare, presets, run
+    from bmdsim.cli.report import compare, report
+    from bmdsim.cli.run import presets, run
     from bmdsim.cli.trajectory import trajectory
 
     cli.add_command(run)
@@ -31,6 +33,8 @@ def _register() -> None:
     cli.add_command(compare)
     cli.add_command(trajectory)
     cli.add_command(coverage)
+    cli.add_command(report)
+    cli.add_command(catalog)
 
 
 _register()

@@ -1,13 +1,14 @@
-"""``bmdsim run``, ``bmdsim presets`` and ``bmdsim compare``."""
+"""``bmdsim run`` and ``bmdsim presets`` (``bmdsim compare`` is in :mod:`bmdsim.cli.report`)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from bmdsim.cli._common import BadInput
+from bmdsim.cli.progress import RunProgress
+from bmdsim.cli.report import FORMAT_OPTION, finish_run
 
 
 def load_config(scenario: str | None):
@@ -51,13 +52,23 @@ def load_cases(scenario: str | None) -> list[tuple[str | None, object]]:
 @click.option("--architectures", default=None, metavar="A,B,C", help="Run only these architectures.")
 @click.option("--replications", type=click.IntRange(min=1), default=None, help="Monte Carlo replications.")
 @click.option("--seed", type=click.IntRange(min=0), default=None, help="Root random seed.")
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--quiet", is_flag=True, help="No progress display.")
+@FORMAT_OPTION
 def run(scenario: str | None, out_dir: str, architectures: str | None, replications: int | None,
-        seed: int | None, quiet: bool) -> None:
-    """Assess every architecture of SCENARIO (a file or a preset; default northeast-asia-2014)."""
-    from rich.console import Console
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+        seed: int | None, quiet: bool, fmt: str) -> None:
+    """Assess every architecture of SCENARIO (a file or a preset; default northeast-asia-2014).
 
+    \b
+    Architectures of the built-in presets: national (each nation uses only its own sensors),
+    bilateral (US-Japan and US-ROK share), trilateral (all three share, through the US).
+    Presets: bmdsim presets; systems and sites: bmdsim catalog.
+
+    \b
+    Examples:
+      bmdsim run
+      bmdsim run korea-short-range --out korea --replications 200
+      bmdsim run my-scenario.yaml --architectures national,trilateral --format markdown
+    """
     from bmdsim.assessment.footprints import footprint_tables
     from bmdsim.assessment.metrics import all_tables
     from bmdsim.assessment.run import run as run_assessment
@@ -71,29 +82,23 @@ def run(scenario: str | None, out_dir: str, architectures: str | None, replicati
     known = cases[0][1].architectures
     if names is not None and (not all(names) or any(a not in known for a in names)):
         raise BadInput(f"--architectures: expected names among {', '.join(known)}, got {architectures!r}")
-    console = Console(stderr=True)
     results = []
+    show = RunProgress(len(cases), len(names or known), quiet=quiet)
     try:
-        for variant, sc in cases:
-            label = f"{variant}: " if variant else ""
-            if quiet:
-                res = run_assessment(sc, architectures=names, replications=replications, seed=seed)
-            else:
-                with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                              console=console, transient=True) as bar:
-                    task = bar.add_task("starting", total=None)
-                    res = run_assessment(sc, architectures=names, replications=replications, seed=seed,
-                                         progress=lambda stage, t=task, b=bar, lb=label: b.update(
-                                             t, description=lb + stage))
-            results.append((variant, sc, res))
+        with show:
+            for i, (variant, sc) in enumerate(cases):
+                res = run_assessment(sc, architectures=names, replications=replications, seed=seed,
+                                     progress=show.stage_callback(i, variant))
+                results.append((variant, sc, res))
+                show.case_finished()
     except InputError as exc:
         raise BadInput(str(exc)) from None
     n_written = 0
     summaries = []
     for variant, sc, res in results:
         tables = all_tables(res)
-        if not quiet and (sc.config.footprints.aim_grids or sc.config.footprints.launch_grids):
-            console.print("footprints ...")
+        if sc.config.footprints.aim_grids or sc.config.footprints.launch_grids:
+            show.say(f"{variant + ': ' if variant else ''}footprints (each grid point through the whole pipeline)")
         try:
             tables.update(footprint_tables(sc, res.seed))
         except InputError as exc:
@@ -105,7 +110,6 @@ def run(scenario: str | None, out_dir: str, architectures: str | None, replicati
                                            replications=res.replications, stage_seconds=res.stage_seconds))
         except OSError as exc:
             raise BadInput(f"--out: cannot write results to {folder}: {exc.strerror or exc}") from None
-        _print_summary(tables["summary"], sc.config.name, res)
         summaries.append(tables["summary"].assign(variant=variant or ""))
     if len(results) > 1:
         import pandas as pd
@@ -113,7 +117,8 @@ def run(scenario: str | None, out_dir: str, architectures: str | None, replicati
         combined = pd.concat(summaries, ignore_index=True)
         combined.to_csv(Path(out_dir) / "variants.csv", index=False)
         n_written += 1
-    click.echo(f"wrote {n_written} files to {out_dir}/")
+    finish_run(out_dir, fmt)
+    click.echo(f"wrote {n_written} files to {out_dir}/", err=fmt != "table")
 
 
 def _check_writable(out_dir: Path) -> None:
@@ -128,25 +133,6 @@ def _check_writable(out_dir: Path) -> None:
         raise BadInput(f"--out: cannot write results to {out_dir}: {exc.strerror or exc}") from None
 
 
-def _print_summary(df, name: str, res) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=f"bmdsim run: {name} ({res.trajectories.n} threats, {res.replications} replications, "
-                        f"seed {res.seed})")
-    cols = [("architecture", "architecture", "{}"), ("expected leakers", "expected_leakers", "{:.2f}"),
-            ("P(zero leakers)", "p_zero_leakers", "{:.3f}"), ("engageable", "threats_engageable", "{}"),
-            ("interceptors", "expected_interceptors", "{:.1f}"), ("cost $M", "expected_cost_usd", "{:.1f}"),
-            ("leakers vs national", "expected_leakers_vs_national", "{:+.2f}")]
-    cols = [c for c in cols if c[1] in df.columns]
-    for title, _, _ in cols:
-        table.add_column(title, justify="right")
-    for _, row in df.iterrows():
-        table.add_row(*[fmt.format(row[key] / 1e6 if key == "expected_cost_usd" else row[key])
-                        for _, key, fmt in cols])
-    Console().print(table)
-
-
 @click.group(invoke_without_command=True)
 @click.pass_context
 def presets(ctx: click.Context) -> None:
@@ -156,9 +142,12 @@ def presets(ctx: click.Context) -> None:
     if ctx.invoked_subcommand is None:
         import yaml
 
+        from bmdsim.report.text import terminal_width, wrap_paragraph
+
         for name in preset_names():
             desc = yaml.safe_load(preset_text(name)).get("description", "")
-            click.echo(f"{name}: {' '.join(str(desc).split())[:150]}")
+            click.echo(name)
+            click.echo(wrap_paragraph(" ".join(str(desc).split()), terminal_width(), indent="  "))
 
 
 @presets.command("show")
@@ -172,36 +161,3 @@ def presets_show(name: str) -> None:
         click.echo(preset_text(name), nl=False)
     except InputError as exc:
         raise BadInput(f"NAME: {exc}") from None
-
-
-@click.command()
-@click.argument("a", type=click.Path())
-@click.argument("b", type=click.Path())
-def compare(a: str, b: str) -> None:
-    """Show two results folders side by side."""
-    from rich.console import Console
-    from rich.table import Table
-
-    def load(folder: str, arg: str) -> dict:
-        path = Path(folder) / "results.json"
-        try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise BadInput(f"{arg}: no results.json in {folder}") from None
-        except json.JSONDecodeError as exc:
-            raise BadInput(f"{arg}: {path}: not valid JSON (line {exc.lineno})") from None
-
-    ra, rb = load(a, "A"), load(b, "B")
-    table = Table(title=f"A: {a} ({ra.get('scenario')}), B: {b} ({rb.get('scenario')})")
-    for col in ("architecture", "metric", "A", "B", "B - A"):
-        table.add_column(col, justify="right")
-    metrics = ("expected_leakers", "p_zero_leakers", "threats_engageable", "expected_interceptors",
-               "expected_cost_usd")
-    for arch in sorted(set(ra.get("architectures", {})) | set(rb.get("architectures", {}))):
-        xa, xb = ra.get("architectures", {}).get(arch, {}), rb.get("architectures", {}).get(arch, {})
-        for m in metrics:
-            va, vb = xa.get(m), xb.get(m)
-            diff = f"{vb - va:+.3f}" if isinstance(va, int | float) and isinstance(vb, int | float) else "-"
-            table.add_row(arch, m, "-" if va is None else f"{va:.3f}", "-" if vb is None else f"{vb:.3f}",
-                          diff)
-    Console().print(table)
