@@ -61,23 +61,45 @@ def _p_se(p: float, n: float) -> float:
     return math.sqrt(p * (1 - p) / n) if math.isfinite(p) and math.isfinite(n) and n > 1 else math.nan
 
 
+def run_label(run: RunFiles) -> str:
+    """Scenario name with its variant (the run's stored name may already end in ':variant')."""
+    if run.variant and not run.name.endswith(f":{run.variant}"):
+        return f"{run.name}:{run.variant}"
+    return run.name
+
+
 def run_heading(run: RunFiles) -> str:
     r = run.results
     archs = next(iter(run.architectures.values()), {})
     threats = archs.get("threats", "?")
-    label = f"{run.name}: {run.variant}" if run.variant else run.name
-    return f"{label} ({threats} threats, {r.get('replications', '?')} replications, seed {r.get('seed', '?')})"
+    return f"{run_label(run)} ({threats} threats, {r.get('replications', '?')} replications, seed {r.get('seed', '?')})"
 
 
-def cooperation(run: RunFiles) -> Answer:
-    """Per architecture: expected leakers and each metric minus ``national``, with standard errors."""
-    archs = run.architectures
-    base = archs.get("national")
+def cooperation(runs: list[RunFiles]) -> Answer:
+    """Per (variant and) architecture: expected leakers and each metric minus ``national``, with errors."""
+    with_variant = len(runs) > 1
     cols = [Column("architecture", "architecture", "<"), Column("expected_leakers", "expected leakers"),
             Column("expected_leakers_vs_national", "leakers vs national"),
             Column("p_zero_leakers", "P(zero leakers)"), Column("threats_engageable", "threats engageable"),
             Column("expected_interceptors", "interceptors spent"), Column("expected_cost_usd", "cost $M"),
             Column("expected_cost_usd_vs_national", "cost vs national $M")]
+    keep = list(range(len(cols)))
+    if with_variant:  # narrower: P(zero leakers) and absolute cost are in summary.csv and the HTML report
+        keep = [0, 1, 2, 4, 5, 7]
+        cols = [Column("variant", "variant", "<")] + [cols[k] for k in keep]
+    rows, raw = [], []
+    for run in runs:
+        rows_v, raw_v = _cooperation_rows(run)
+        rows += [[run.variant or "", *[r[k] for k in keep]] if with_variant else r for r in rows_v]
+        raw += [[run.variant, *[r[k] for k in keep]] if with_variant else r for r in raw_v]
+    head = runs[0].name.split(":")[0] if with_variant else run_heading(runs[0])
+    return Answer(f"Value of cooperation: {head}", cols, rows, raw,
+                  ("Negative 'vs national' = fewer leakers (or less cost) than each nation alone.", SE_NOTE))
+
+
+def _cooperation_rows(run: RunFiles) -> tuple[list[list[str]], list[list[object]]]:
+    archs = run.architectures
+    base = archs.get("national")
     rows, raw = [], []
     for name, a in archs.items():
         n = _f(a, "replications")
@@ -96,8 +118,7 @@ def cooperation(run: RunFiles) -> Answer:
                      fmt_num(_f(a, "expected_cost_usd") / 1e6, 1), fmt_num(dc / 1e6, 1, signed=True)])
         raw.append([name, lk, d, p0, a.get("threats_engageable"), a.get("expected_interceptors"),
                     a.get("expected_cost_usd"), dc])
-    return Answer(f"Value of cooperation: {run_heading(run)}", cols, rows, raw,
-                  ("Negative 'vs national' = fewer leakers (or less cost) than each nation alone.", SE_NOTE))
+    return rows, raw
 
 
 def variants_vs_baseline(runs: list[RunFiles]) -> Answer:
@@ -106,7 +127,6 @@ def variants_vs_baseline(runs: list[RunFiles]) -> Answer:
     cols = [Column("variant", "variant", "<"), Column("architecture", "architecture", "<"),
             Column("expected_leakers", "expected leakers"),
             Column("expected_leakers_vs_baseline", "leakers vs baseline"),
-            Column("expected_interceptors", "interceptors spent"),
             Column("expected_interceptors_vs_baseline", "interceptors vs baseline"),
             Column("expected_cost_usd", "cost $M"), Column("expected_cost_usd_vs_baseline", "cost vs baseline $M")]
     rows, raw = [], []
@@ -119,10 +139,10 @@ def variants_vs_baseline(runs: list[RunFiles]) -> Answer:
             di = _f(a, "expected_interceptors") - _f(base, "expected_interceptors")
             dc = _f(a, "expected_cost_usd") - _f(base, "expected_cost_usd")
             rows.append([run.variant or "", name, fmt_pm(lk, lk_se), fmt_pm(d, d_se, signed=True),
-                         fmt_num(a.get("expected_interceptors"), 1), fmt_num(di, 1, signed=True),
+                         fmt_num(di, 1, signed=True),
                          fmt_num(_f(a, "expected_cost_usd") / 1e6, 1), fmt_num(dc / 1e6, 1, signed=True)])
-            raw.append([run.variant, name, lk, d, a.get("expected_interceptors"), di, a.get("expected_cost_usd"), dc])
-    return Answer(f"Variants minus {b.variant or 'the first'}: {b.name}", cols, rows, raw, (SE_NOTE,))
+            raw.append([run.variant, name, lk, d, di, a.get("expected_cost_usd"), dc])
+    return Answer(f"Variants minus {b.variant or 'the first'}: {b.name.split(':')[0]}", cols, rows, raw, (SE_NOTE,))
 
 
 PHASES = ("boost", "midcourse", "terminal")
@@ -167,15 +187,14 @@ def detections(run: RunFiles) -> Answer:
         if unseen:
             notes.append("Not detected by any radar: threat " + ", ".join(str(x) for x in unseen) + ".")
     notes.append("Phases: boost to burnout, midcourse to re-entry below 100 km, terminal to impact.")
-    label = f"{run.name}: {run.variant}" if run.variant else run.name
-    return Answer(f"Which radar detects which missile: {label}", cols, rows, raw, tuple(notes))
+    return Answer(f"Which radar detects which missile: {run_label(run)}", cols, rows, raw, tuple(notes))
 
 
 def answers(runs: list[RunFiles]) -> list[Answer]:
     """The tables that answer a results folder's question."""
     if runs and all(r.is_sensor_only for r in runs):
         return [detections(r) for r in runs]
-    out = [cooperation(r) for r in runs]
+    out = [cooperation(runs)]
     if len(runs) > 1:
         out.append(variants_vs_baseline(runs))
     return out
