@@ -176,7 +176,7 @@ def detections(run: RunFiles) -> Answer:
         first, last = _f(s, "first_detection_s"), _f(s, "last_detection_s")
         after = first - _f(t, "t_launch_s") if "t_launch_s" in t else math.nan
         ph = phases_covered(first, last, t) if "t_burnout_s" in t else []
-        label = f"{j} {s.get('missile', '')}→{s.get('aim', '')}"
+        label = f"{j}\u00a0{s.get('missile', '')}→{s.get('aim', '')}"
         seen.add(j)
         rows.append([str(s["sensor"]), str(s.get("nation", "")), label, fmt_num(after, 0),
                      fmt_num(_f(s, "detected_duration_s"), 0), ", ".join(ph) or "-"])

@@ -30,6 +30,11 @@ def _geo_layout(lat: list[float], lon: list[float], height: int = 560) -> dict:
     lat_a, lon_a = np.asarray([x for x in lat if math.isfinite(x)]), np.asarray([x for x in lon if math.isfinite(x)])
     if lat_a.size == 0:
         lat_a, lon_a = np.array([30.0, 45.0]), np.array([120.0, 145.0])
+    lon_a = np.mod(lon_a + 180.0, 360.0) - 180.0
+    rotation = 0.0
+    if float(np.ptp(lon_a)) > 180.0:  # the points straddle the antimeridian: centre the map on the Pacific
+        lon_a = np.mod(lon_a, 360.0)
+        rotation = float(lon_a.min() + lon_a.max()) / 2.0
     pad_lat = max(2.0, 0.08 * float(np.ptp(lat_a)))
     pad_lon = max(2.0, 0.08 * float(np.ptp(lon_a)))
     return {"height": height, "margin": {"l": 0, "r": 0, "t": 40, "b": 0},
@@ -37,7 +42,7 @@ def _geo_layout(lat: list[float], lon: list[float], height: int = 560) -> dict:
             "geo": {"resolution": 50, "scope": "world", "showland": True, "landcolor": "#f2efe6",
                     "showocean": True, "oceancolor": "#e6f0f7", "showcountries": True, "countrycolor": "#999",
                     "showcoastlines": True, "coastlinecolor": "#666", "showlakes": False,
-                    "projection": {"type": "equirectangular"},
+                    "projection": {"type": "equirectangular", "rotation": {"lon": rotation}},
                     "lataxis": {"range": [float(lat_a.min()) - pad_lat, float(lat_a.max()) + pad_lat]},
                     "lonaxis": {"range": [float(lon_a.min()) - pad_lon, float(lon_a.max()) + pad_lon]}}}
 
