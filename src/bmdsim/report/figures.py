@@ -31,10 +31,9 @@ def _geo_layout(lat: list[float], lon: list[float], height: int = 560) -> dict:
     if lat_a.size == 0:
         lat_a, lon_a = np.array([30.0, 45.0]), np.array([120.0, 145.0])
     lon_a = np.mod(lon_a + 180.0, 360.0) - 180.0
-    rotation = 0.0
     if float(np.ptp(lon_a)) > 180.0:  # the points straddle the antimeridian: centre the map on the Pacific
         lon_a = np.mod(lon_a, 360.0)
-        rotation = float(lon_a.min() + lon_a.max()) / 2.0
+    rotation = float(lon_a.min() + lon_a.max()) / 2.0  # Plotly centres the view on the rotation
     pad_lat = max(2.0, 0.08 * float(np.ptp(lat_a)))
     pad_lon = max(2.0, 0.08 * float(np.ptp(lon_a)))
     return {"height": height, "margin": {"l": 0, "r": 0, "t": 40, "b": 0},
@@ -141,7 +140,8 @@ def theatre_map(run: RunFiles) -> go.Figure:
         lon_all += [p.lon_deg for p in pts]
         fig.add_trace(go.Scattergeo(
             lat=[p.lat_deg for p in pts], lon=[p.lon_deg for p in pts], mode="markers+text",
-            name=f"{role}s", text=[esc(p.name) for p in pts], textposition="top center",
+            name={"launch": "launch areas", "asset": "defended assets"}.get(role, f"{role}s"),
+            text=[esc(p.name) for p in pts], textposition="top center",
             textfont={"size": 9}, marker={"symbol": ROLE_SYMBOLS[role], "size": 9,
                                           "color": [NATION_COLOURS.get(p.nation, "#444") for p in pts]},
             hovertext=[esc(f"{p.name} ({p.role}, {p.nation or '-'}, {p.detail}) at {p.lat_deg:.3f}, "
