@@ -70,3 +70,16 @@ def test_kml_parses_with_placemarks(exported):
     assert 124 < lon < 130 and 36 < lat < 40 and alt > 1000
     names = [m.findtext("k:name", namespaces=ns) for m in marks]
     assert any("<script>" in (n or "") for n in names)  # markup stays text: XML-escaped, read back as written
+
+
+def test_png_figures_offline(sensor_folder):
+    pytest.importorskip("kaleido")
+    import shutil
+
+    if not shutil.which("chromium"):
+        pytest.skip("Debian chromium not installed (.ci/run installs it)")
+    paths = write_exports(sensor_folder, png=True)
+    names = sorted(p.name for p in paths)
+    assert names == ["figure-detections.png", "figure-theatre.png"]
+    for p in paths:
+        assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and p.stat().st_size > 20_000

@@ -211,29 +211,53 @@ def czml_packets(run: RunFiles) -> list[dict]:
 
 # ---------------------------------------------------------------- PNG
 def write_pngs(folder: Path, run: RunFiles) -> list[Path]:
-    """The report's figures as PNG images, through kaleido (which needs a local Chrome or Chromium)."""
+    """The report's figures as PNG images, through kaleido and a local Chrome or Chromium, offline.
+
+    Kaleido's page gets the same plotly.js and Natural Earth outlines as report.html, so maps draw
+    without the network.
+    """
+    import os
+    import shutil
+    import tempfile
+
     from bmdsim.report import figures
+    from bmdsim.report.html import _asset
 
     try:
-        import kaleido  # noqa: F401
+        import kaleido
     except ImportError:
         raise ResultsError("--png needs kaleido (pip install kaleido) and a local Chrome or Chromium; the same "
                            "figures are in report.html (each has a camera button that saves a PNG)") from None
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser and "BROWSER_PATH" not in os.environ:
+        os.environ["BROWSER_PATH"] = browser
     figs = [("theatre", figures.theatre_map(run))]
     figs += [(f"footprint-{i}", f) for i, f in enumerate(figures.footprint_maps(run))]
-    figs += [(f"timeline-{i}", f) for i, f in enumerate(figures.raid_timelines(run))]
-    det = figures.detection_timeline(run)
-    if det is not None:
-        figs.append(("detections", det))
+    if run.is_sensor_only:
+        det = figures.detection_timeline(run)
+        figs += [("detections", det)] if det is not None else []
+    else:
+        figs += [(f"timeline-{i}", f) for i, f in enumerate(figures.raid_timelines(run))]
     out = []
-    for name, fig in figs:
-        path = folder / f"figure-{name}.png"
-        try:
-            fig.write_image(str(path), width=1200, height=int(fig.layout.height or 600), scale=2)
-        except Exception as exc:  # kaleido found no browser, or failed offline
-            raise ResultsError(f"--png: kaleido could not render ({str(exc).splitlines()[0]}); the figures are "
-                               "in report.html") from None
-        out.append(path)
+    with tempfile.TemporaryDirectory() as tmp:
+        from plotly.offline import get_plotlyjs
+
+        (Path(tmp) / "plotly.min.js").write_text(get_plotlyjs(), encoding="utf-8")
+        (Path(tmp) / "outlines.js").write_text(
+            "window.PlotlyGeoAssets={topojson:{world_50m:" + _asset("world_50m.json") + "}};", encoding="utf-8")
+        page = kaleido.PageGenerator(plotly=str(Path(tmp) / "plotly.min.js"), mathjax=False,
+                                     others=[str(Path(tmp) / "outlines.js")])
+        for name, fig in figs:
+            path = folder / f"figure-{name}.png"
+            try:
+                kaleido.write_fig_sync(fig, path=str(path), opts={"format": "png", "width": 1200,
+                                                                  "height": int(fig.layout.height or 600),
+                                                                  "scale": 2},
+                                       kopts={"page_generator": page})
+            except Exception as exc:  # no browser found, or it failed
+                raise ResultsError(f"--png: kaleido could not render ({str(exc).splitlines()[0]}); the figures "
+                                   "are in report.html") from None
+            out.append(path)
     return out
 
 

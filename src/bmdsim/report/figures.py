@@ -19,6 +19,9 @@ from bmdsim.report.load import RunFiles
 NATION_COLOURS = {"US": "#1f77b4", "JP": "#d62728", "ROK": "#2ca02c"}
 OUTCOME_COLOURS = {"intercepted": "#2ca02c", "leaks": "#d62728", "not engaged": "#7f7f7f",
                    "detected": "#1f77b4", "not detected": "#7f7f7f"}
+OUTCOME_LABELS = {"intercepted": "trajectories: intercepted (P(kill) ≥ 0.5)",
+                  "leaks": "trajectories: engaged, P(kill) < 0.5", "not engaged": "trajectories: never engaged",
+                  "detected": "trajectories: detected by a radar", "not detected": "trajectories: never detected"}
 ROLE_SYMBOLS = {"radar": "triangle-up", "shooter": "square", "asset": "star", "launch": "x"}
 
 
@@ -110,7 +113,7 @@ def theatre_map(run: RunFiles) -> go.Figure:
                          for t, a in zip(g["t_s"], g["alt_km"], strict=True)] + [""]
             lat_all += [x for x in lat if x is not None]
             lon_all += [x for x in lon if x is not None]
-            fig.add_trace(go.Scattergeo(lat=lat, lon=lon, mode="lines", name=f"trajectories: {outcome}",
+            fig.add_trace(go.Scattergeo(lat=lat, lon=lon, mode="lines", name=OUTCOME_LABELS[outcome],
                                         line={"width": 2, "color": OUTCOME_COLOURS[outcome]}, hovertext=text,
                                         hoverinfo="text"))
     if not th.empty and "impact_lat_deg" in th.columns:
