@@ -58,16 +58,15 @@ def run(scenario: str | None, out_dir: str, architectures: str | None, replicati
         seed: int | None, quiet: bool, fmt: str) -> None:
     """Assess every architecture of SCENARIO (a file or a preset; default northeast-asia-2014).
 
-    \b
-    Architectures of the built-in presets: national (each nation uses only its own sensors),
-    bilateral (US-Japan and US-ROK share), trilateral (all three share, through the US).
-    Presets: bmdsim presets; systems and sites: bmdsim catalog.
+    Architectures (--architectures) of the built-in presets: national (each nation uses only its own
+    sensors), bilateral (US-Japan and US-ROK share), trilateral (all three share, through the US).
+    Presets: bmdsim presets. Missiles, radars, interceptors and sites: bmdsim catalog.
 
     \b
     Examples:
       bmdsim run
       bmdsim run korea-short-range --out korea --replications 200
-      bmdsim run my-scenario.yaml --architectures national,trilateral --format markdown
+      bmdsim run my.yaml --architectures national,trilateral --format markdown
     """
     from bmdsim.assessment.footprints import footprint_tables
     from bmdsim.assessment.metrics import all_tables
