@@ -65,3 +65,30 @@ def test_help_lists_architectures_and_examples(capsys, monkeypatch):
         assert word in out
     status, out, _ = run_cli(capsys, monkeypatch, "--help")
     assert "catalog" in out and "report" in out and "compare" in out
+
+
+def test_progress_prints_plain_lines_with_counters_when_piped():
+    import io
+
+    from bmdsim.cli.progress import RunProgress
+
+    buf = io.StringIO()
+    with RunProgress(2, 3, stream=buf) as show:
+        cb = show.stage_callback(0, "baseline")
+        for stage in ("flight", "tracking", "battle", "battle", "battle"):
+            cb(stage)
+        show.case_finished()
+        show.stage_callback(1, "more")("flight")
+    lines = buf.getvalue().splitlines()
+    assert "variant 1/2 baseline: flight (architecture 1/3)" in lines[0]
+    assert any("battle (architecture 3/3)" in line for line in lines)
+    assert "variant 2/2 more: flight" in lines[-1] and "ETA" in lines[-1]
+    quiet = io.StringIO()
+    with RunProgress(1, 1, stream=quiet, quiet=True) as show:
+        show.stage_callback(0, None)("flight")
+    assert quiet.getvalue() == ""
+
+
+def test_unknown_scenario_names_the_presets(capsys, monkeypatch):
+    status, _, err = run_cli(capsys, monkeypatch, "run", "korea-shortrange")
+    assert status == 2 and "did you mean korea-short-range" in err and len(err.strip().splitlines()) == 1

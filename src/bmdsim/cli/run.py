@@ -22,6 +22,11 @@ def load_config(scenario: str | None):
             name = scenario or DEFAULT_PRESET
             file, text = f"preset:{name}", preset_text(name)
         else:
+            if not Path(scenario).exists():
+                from bmdsim.report.catalog import suggest
+
+                raise BadInput(f"{scenario}: no such scenario file, nor a preset{suggest(scenario, preset_names())} "
+                               f"(presets: {', '.join(preset_names())})")
             file, text = scenario, read_scenario_text(scenario)
         config, lines = parse_scenario(text, file)
         return config, file, lines
