@@ -218,6 +218,16 @@ def raid_timelines(run: RunFiles) -> list[go.Figure]:
             if col in g.columns:
                 fig.add_trace(go.Scatter(x=g[col], y=ys, mode="markers", name=name,
                                          marker={"color": colour, "symbol": sym, "size": 9}))
+        sens = run.table("sensors")
+        if not sens.empty and "first_detection_s" in sens.columns:
+            d = sens[sens["threat"].isin(g["threat"]) & sens["first_detection_s"].notna()]
+            yl = {int(j): y for j, y in zip(g["threat"], ys, strict=True)}
+            fig.add_trace(go.Scatter(x=d["first_detection_s"], y=[yl[int(j)] for j in d["threat"]], mode="markers",
+                                     name="first detection by each radar",
+                                     marker={"color": "#1f77b4", "symbol": "line-ns-open", "size": 12},
+                                     hovertext=[esc(f"{s} ({n})") for s, n in zip(d["sensor"], d["nation"],
+                                                                                    strict=True)],
+                                     hoverinfo="text+x"))
         if not eng.empty:
             e = eng[eng["threat"].isin(g["threat"])]
             yl = {int(j): y for j, y in zip(g["threat"], ys, strict=True)}
