@@ -26,13 +26,15 @@ def _load(folder: str, arg: str):
 def finish_run(folder: str | Path, fmt: str = "table") -> None:
     """What ``bmdsim run`` does after writing its results: write report.html, print the answer."""
     from bmdsim.report.html import write_report
-    from bmdsim.report.load import ResultsError
 
+    print_answers(folder, fmt)
     try:
         path = write_report(folder)
-    except ResultsError as exc:
-        raise BadInput(f"--out: {exc}") from None
-    print_answers(folder, fmt)
+    except Exception as exc:  # the results are written: a failed report must not hide them
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        click.echo(f"bmdsim: warning: report.html not written ({first}); the results are in {folder}; "
+                   f"retry with: bmdsim report {folder}", err=True)
+        return
     click.echo(f"report: {path}", err=fmt != "table")
 
 

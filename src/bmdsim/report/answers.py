@@ -190,10 +190,47 @@ def detections(run: RunFiles) -> Answer:
     return Answer(f"Which radar detects which missile: {run_label(run)}", cols, rows, raw, tuple(notes))
 
 
+def detections_by_variant(runs: list[RunFiles]) -> Answer:
+    """Per threat and variant: earliest detection by any radar, how many radars see it, phases covered,
+    and the radars a variant adds over the baseline."""
+    b = runs[baseline_index(runs)]
+
+    def seen(run: RunFiles) -> dict[int, pd.DataFrame]:
+        s = run.table("sensors")
+        return {int(j): g for j, g in s[s["detections"] > 0].groupby("threat")} if not s.empty else {}
+
+    base_seen = seen(b)
+    cols = [Column("threat", "threat", "<"), Column("variant", "variant", "<"),
+            Column("first_detection_after_launch_s", "first detection s after launch"),
+            Column("radars", "radars detecting"), Column("phases", "phases covered", "<"),
+            Column("added_radars", "radars added vs baseline", "<")]
+    rows, raw = [], []
+    th = b.table("threats")
+    th = th.drop_duplicates("threat").set_index("threat") if not th.empty else pd.DataFrame()
+    for j, t in th.iterrows():
+        for run in runs:
+            g = seen(run).get(int(j))
+            first = float(g["first_detection_s"].min()) - _f(t, "t_launch_s") if g is not None else math.nan
+            phases: list[str] = []
+            radars: list[str] = []
+            if g is not None:
+                radars = list(g["sensor"].astype(str))
+                for _, s in g.iterrows():
+                    phases += phases_covered(_f(s, "first_detection_s"), _f(s, "last_detection_s"), t)
+            before = set(base_seen[int(j)]["sensor"].astype(str)) if int(j) in base_seen else set()
+            added = [r for r in radars if r not in before]
+            label = f"{int(j)} {t.get('missile', '')} → {t.get('aim', '')}"
+            ph = [p for p in PHASES if p in phases]
+            rows.append([label, run.variant or "", fmt_num(first, 0), str(len(radars)), ", ".join(ph) or "-",
+                         ", ".join(added) or "-"])
+            raw.append([int(j), run.variant, first, len(radars), ";".join(ph), ";".join(added)])
+    return Answer(f"Detection by variant: {b.name.split(':')[0]}", cols, rows, raw)
+
+
 def answers(runs: list[RunFiles]) -> list[Answer]:
     """The tables that answer a results folder's question."""
     if runs and all(r.is_sensor_only for r in runs):
-        return [detections(r) for r in runs]
+        return [detections(r) for r in runs] + ([detections_by_variant(runs)] if len(runs) > 1 else [])
     out = [cooperation(runs)]
     if len(runs) > 1:
         out.append(variants_vs_baseline(runs))

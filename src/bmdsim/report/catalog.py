@@ -84,7 +84,7 @@ def _columns(kind: str):
             ("name", "name", lambda e: e.name), ("band", "band", lambda e: e.band),
             ("platform", "platform", lambda e: e.platform),
             ("reference_range_km", "detects km",
-             lambda e: f"{_v(e, 'search_reference_range_km')}\u00a0@\u00a0{e.reference_rcs_m2.value:g}\u00a0m²"),
+             lambda e: f"{_v(e, 'search_reference_range_km')} @ {e.reference_rcs_m2.value:g}\u00a0m²"),
             ("max_range_km", "max range km", lambda e: _v(e, "max_range_km")),
             ("sector_half_width_deg", "sector ± deg", lambda e: _v(e, "sector_half_width_deg"))]
     if kind == "interceptors":

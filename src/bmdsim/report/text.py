@@ -75,7 +75,7 @@ def _natural_width(col: Column, values: Sequence[str]) -> tuple[int, int]:
     longest_word = max((len(w) for t in (col.header, *values) for w in t.split(" ")), default=0)
     longest_value = max((len(v) for v in values), default=0)
     if col.prose:
-        longest_word = min(longest_word, max(12, max((len(w) for w in col.header.split(" ")), default=0)))
+        longest_word = min(longest_word, max(10, max((len(w) for w in col.header.split(" ")), default=0)))
     return max(longest_word, 1), max(len(col.header), longest_value, 1)
 
 
