@@ -56,6 +56,8 @@ def test_czml_packets(exported):
         assert max(h) > 10_000  # a Scud climbs well above 10 km
         assert p["path"]["material"]["solidColor"]["color"]["rgba"]
     assert any(p["id"].startswith("site-") for p in doc)
+    flyouts = [p for p in doc if p["id"].startswith("flyout-")]
+    assert flyouts and all(len(p["position"]["cartographicDegrees"]) == 8 for p in flyouts)
 
 
 def test_kml_parses_with_placemarks(exported):

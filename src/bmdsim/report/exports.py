@@ -189,8 +189,24 @@ def czml_packets(run: RunFiles) -> list[dict]:
     eng = run.table("engagements")
     if not eng.empty and "intercept_lat_deg" in eng.columns:
         e = eng[(eng["architecture"] == arch) & eng["intercept_lat_deg"].notna()]
+        where = {x.name: x for x in sites(run) if x.role == "shooter"}
         for k, (_, r) in enumerate(e.iterrows()):
             ti = epoch + timedelta(seconds=float(r["t_first_intercept_s"]))
+            shooter = where.get(str(r["shooter"]))
+            if shooter is not None and math.isfinite(float(r["t_first_launch_s"])):
+                tl = epoch + timedelta(seconds=float(r["t_first_launch_s"]))
+                packets.append(Packet(
+                    id=f"flyout-{k}", name=f"interceptor from {r['shooter']} at threat {int(r['threat'])}",
+                    description="straight line from the launcher to the first intercept point (display only)",
+                    availability=f"{_iso(tl)}/{_iso(ti)}",
+                    position=Position(epoch=epoch, interpolationAlgorithm="LINEAR", cartographicDegrees=[
+                        float(r["t_first_launch_s"]), shooter.lon_deg, shooter.lat_deg, 0.0,
+                        float(r["t_first_intercept_s"]), float(r["intercept_lon_deg"]),
+                        float(r["intercept_lat_deg"]), float(r["intercept_alt_km"]) * 1e3]),
+                    point=Point(pixelSize=5, color=Color(rgba=[255, 127, 14, 255])),
+                    path=Path(width=1, leadTime=0, trailTime=600,
+                              material=PolylineMaterial(solidColor=SolidColorMaterial(
+                                  color=Color(rgba=[255, 127, 14, 255]))))))
             packets.append(Packet(
                 id=f"intercept-{k}", name=f"intercept of threat {int(r['threat'])} by {r['shooter']}",
                 description=f"{r['interceptor']}, {arch}", availability=f"{_iso(ti)}/{_iso(end)}",
