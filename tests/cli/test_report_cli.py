@@ -20,9 +20,10 @@ def test_compare_bad_folders_one_line_exit_2(capsys, monkeypatch, tmp_path):
     (bad / "results.json").write_text("{not json", encoding="utf-8")
     status, _, err = run_cli(capsys, monkeypatch, "compare", str(bad), str(bad))
     assert status == 2 and len(err.strip().splitlines()) == 1 and "not valid JSON" in err
-    (bad / "results.json").write_text("[1, 2]", encoding="utf-8")
-    status, _, err = run_cli(capsys, monkeypatch, "compare", str(bad), str(bad))
-    assert status == 2 and len(err.strip().splitlines()) == 1
+    for junk in ("[1, 2]", '{"architectures": {"national": 5}}', '{"architectures": {"x": {"expected_leakers": "a"}}}'):
+        (bad / "results.json").write_text(junk, encoding="utf-8")
+        status, _, err = run_cli(capsys, monkeypatch, "compare", str(bad), str(bad))
+        assert status == 2 and len(err.strip().splitlines()) == 1 and "results.json" in err, junk
     status, _, err = run_cli(capsys, monkeypatch, "compare", str(tmp_path / "none"), str(bad))
     assert status == 2 and "no such results folder" in err
 

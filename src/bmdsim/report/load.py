@@ -35,7 +35,9 @@ class RunFiles:
     @property
     def architectures(self) -> dict[str, dict]:
         archs = self.results.get("architectures", {})
-        return archs if isinstance(archs, dict) else {}
+        if not isinstance(archs, dict):
+            return {}
+        return {str(k): v for k, v in archs.items() if isinstance(v, dict)}
 
     def table(self, name: str) -> pd.DataFrame:
         if name not in self._cache:
@@ -84,8 +86,12 @@ def read_results_json(folder: Path) -> dict:
         raise ResultsError(f"{path}: not valid JSON (line {exc.lineno}): {exc.msg}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ResultsError(f"{path}: cannot read: {exc}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("architectures", {}), dict):
+    if not isinstance(data, dict) or not isinstance(data.get("architectures"), dict) or not data["architectures"]:
         raise ResultsError(f"{path}: not a bmdsim results file (expected an object with 'architectures')")
+    for name, arch in data["architectures"].items():
+        value = arch.get("expected_leakers") if isinstance(arch, dict) else None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ResultsError(f"{path}: architectures.{name}.expected_leakers: expected a number, got {value!r}")
     return data
 
 
