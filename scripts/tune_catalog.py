@@ -17,8 +17,9 @@ import sys
 import numpy as np
 import yaml
 
+from bmdsim.flight.catalog import vehicle_from_entry
 from bmdsim.flight.targeting import maximum_range
-from bmdsim.scenario.catalog import ThreatEntry, vehicle_from_entry
+from bmdsim.scenario.catalog import ThreatEntry
 from bmdsim.scenario.catalog import load_threat_catalog as _load
 
 LAUNCH_LAT_DEG, LAUNCH_LON_DEG, AZIMUTH_DEG = 40.0, 127.0, 0.0

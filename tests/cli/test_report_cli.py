@@ -76,13 +76,14 @@ def test_progress_prints_plain_lines_with_counters_when_piped():
     buf = io.StringIO()
     with RunProgress(2, 3, stream=buf) as show:
         cb = show.stage_callback(0, "baseline")
-        for stage in ("flight", "tracking", "battle", "battle", "battle"):
+        for stage in ("flight", "architecture 1/3: national", "tracking", "architecture 3/3: trilateral", "battle"):
             cb(stage)
         show.case_finished()
         show.stage_callback(1, "more")("flight")
     lines = buf.getvalue().splitlines()
-    assert "variant 1/2 baseline: flight (architecture 1/3)" in lines[0]
-    assert any("battle (architecture 3/3)" in line for line in lines)
+    assert "variant 1/2 baseline: flight" in lines[0]
+    assert any("tracking (architecture 1/3: national)" in line for line in lines)
+    assert any("battle (architecture 3/3: trilateral)" in line for line in lines)
     assert "variant 2/2 more: flight" in lines[-1] and "ETA" in lines[-1]
     quiet = io.StringIO()
     with RunProgress(1, 1, stream=quiet, quiet=True) as show:

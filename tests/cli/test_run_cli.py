@@ -71,8 +71,9 @@ BASE = """name: t
 nations: [US, JP]
 sensors:
   - {name: r1, type: tpy2-fbm, nation: US, site: shariki}
+  - {name: fc1, type: mpq65, nation: JP, site: tokyo}
 shooters:
-  - {name: s1, nation: JP, site: tokyo, interceptor: pac-3-cri, inventory: 4}
+  - {name: s1, nation: JP, site: tokyo, interceptor: pac-3-cri, inventory: 4, fire_control_radar: fc1}
 assets:
   - {name: tokyo, site: tokyo, value: 1}
 raids:
@@ -86,7 +87,7 @@ architectures: [national]
     (("inventory: 4", "inventory: many"), "shooters[0].inventory"),          # wrong type
     (("inventory: 4", "inventory: -4"), "shooters[0].inventory"),            # negative inventory
     (("site: shariki}", "site: nowhere}"), "sensors[0].site"),               # undefined site
-    (("nation: JP, site: tokyo", "nation: PRC, site: tokyo"), "shooters[0].nation"),  # unknown nation
+    (("nation: JP, site: tokyo, interceptor", "nation: PRC, site: tokyo, interceptor"), "shooters[0].nation"),
     (("type: tpy2-fbm", "type: tpy-3"), "sensors[0].type"),                  # unknown radar
     (("interceptor: pac-3-cri", "interceptor: sm-9"), "shooters[0].interceptor"),  # unknown interceptor
     (("missile: nodong", "missile: hwasong-99"), "raids[0].missile"),        # unknown missile

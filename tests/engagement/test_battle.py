@@ -180,3 +180,64 @@ def test_launchers_must_be_positive():
 
     with pytest.raises(ValueError, match=r"launchers\[s0\] must be >= 1"):
         replace(shooters([0], [0.5], [1], [1], [1.0]), launchers=np.array([0]))
+
+
+# ---- shared discrimination, atmospheric filtering, imperfect kill assessment (issue 8, defect 6) ----
+
+def test_layers_relying_on_one_sensor_share_its_discrimination_outcome():
+    # Two layers, both relying on discrimination source 0 (one sensor): the decoy that fools the upper
+    # tier fools the lower one too. Closed form: (1 - p_d) + p_d * prod(1 - r K) (Wilkening's shared case).
+    from bmdsim.engagement import threat_leak_probability, threat_leak_probability_shared_discrimination
+
+    n, p_d = 4, 0.8
+    sh = shooters([0, 1], [0.95, 0.95], [1, 1], [1, 1], [1.0, 1.0], [p_d, p_d])
+    src = np.zeros((2, n), dtype=np.int64)
+    out = fight(sh, everywhere(2, n, looks=1), priority=np.ones(n), replications=R, rng=np.random.default_rng(3),
+                discrimination_source=src, n_sources=1, p_discriminate=np.full((2, n), p_d))
+    shared = float(threat_leak_probability_shared_discrimination([0.95, 0.95], [1.0, 1.0], p_d))
+    independent = float(threat_leak_probability([p_d * 0.95, p_d * 0.95], [1.0, 1.0]))
+    check((~out.killed).astype(float).ravel(), shared)
+    # independent draws per layer understate leakage about threefold here (0.0576 vs 0.202), as the issue says
+    assert shared > 3.0 * independent
+
+
+def test_separate_sources_draw_independently():
+    from bmdsim.engagement import threat_leak_probability
+
+    n, p_d = 4, 0.6
+    sh = shooters([0, 1], [0.8, 0.7], [1, 1], [1, 1], [1.0, 1.0], [p_d, p_d])
+    src = np.array([[0] * n, [1] * n], dtype=np.int64)
+    out = fight(sh, everywhere(2, n, looks=1), priority=np.ones(n), replications=R, rng=np.random.default_rng(4),
+                discrimination_source=src, n_sources=2, p_discriminate=np.full((2, n), p_d))
+    check((~out.killed).astype(float).ravel(), float(threat_leak_probability([p_d * 0.8, p_d * 0.7], [1, 1])))
+
+
+def test_intercepts_below_the_filtering_altitude_need_no_discrimination():
+    n = 3
+    sh = shooters([0], [0.9], [1], [1], [1.0], [0.0])
+    stripped = np.ones((1, n), dtype=bool)
+    out = fight(sh, everywhere(1, n, looks=1), priority=np.ones(n), replications=R, rng=np.random.default_rng(5),
+                p_discriminate=np.zeros((1, n)), decoys_stripped=stripped)
+    check((~out.killed).astype(float).ravel(), 0.1)
+    none = fight(sh, everywhere(1, n, looks=1), priority=np.ones(n), replications=2000,
+                 rng=np.random.default_rng(5), p_discriminate=np.zeros((1, n)))
+    assert not none.killed.any()  # above it, a source that never discriminates never kills
+
+
+@pytest.mark.parametrize("pk, salvo, looks, pd, q", [(0.6, 1, 3, 1.0, 0.8), (0.7, 2, 2, 0.9, 0.6),
+                                                      (0.5, 1, 4, 0.8, 1.0)])
+def test_imperfect_kill_assessment_matches_closed_form(pk, salvo, looks, pd, q):
+    from bmdsim.engagement import expected_shots_imperfect_assessment
+
+    n = 5
+    sh = shooters([0], [pk], [salvo], [looks], [1.0], [pd])
+    out = fight(sh, everywhere(1, n), priority=np.ones(n), replications=R, rng=np.random.default_rng(6),
+                p_kill_assessment=np.array([q]), last_chance=False)
+    check(out.killed.astype(float).ravel(), float(layer_kill_probability(pk, salvo, looks, pd, q)))
+    check(out.shots[:, :, 0].astype(float).ravel(),
+          expected_shots_imperfect_assessment(pk, salvo, looks, pd, q))
+    if q == 1.0:  # the perfect case reduces to the published closed forms
+        assert float(layer_kill_probability(pk, salvo, looks, pd, q)) == pytest.approx(
+            float(layer_kill_probability(pk, salvo, looks, pd)))
+        assert expected_shots_imperfect_assessment(pk, salvo, looks, pd, q) == pytest.approx(
+            float(expected_shots(pk, salvo, looks, pd)))

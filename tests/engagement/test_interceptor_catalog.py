@@ -21,8 +21,10 @@ def test_figures_sourced_and_config_valid(key):
     for name, fig in entry:
         if hasattr(fig, "source"):
             assert len(fig.source) > 10, name
-            if fig.low is not None and fig.high is not None:
+            if getattr(fig, "low", None) is not None and fig.high is not None:
                 assert fig.low <= fig.value <= fig.high, name
+    assert entry.remote_data.mode in ("none", "launch-on-remote", "engage-on-remote")
+    assert any(f"[{tag}" in entry.remote_data.source for tag in ("seen", "unverified", "estimate")), key
     cfg = interceptor_config(key)
     assert 0.0 <= cfg.pk <= 1.0
     # the flyout reaches a point at half its catalog range on a 30 deg line, inside the altitude envelope

@@ -7,8 +7,9 @@ Full model: rotating WGS 84 Earth, J2, US Standard Atmosphere 1976 drag, fired d
 import numpy as np
 import pytest
 
+from bmdsim.flight.catalog import threat_vehicle
 from bmdsim.flight.targeting import maximum_range
-from bmdsim.scenario.catalog import load_threat_catalog, threat_vehicle
+from bmdsim.scenario.catalog import load_threat_catalog
 
 CATALOG = load_threat_catalog()
 REQUIRED = {"kn-02", "scud-b", "scud-c", "scud-er", "nodong", "musudan", "taepodong-2", "mrl-240mm",

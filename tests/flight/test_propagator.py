@@ -165,8 +165,8 @@ def test_tolerances_reject_nonsense():
 
 
 def test_concatenated_plans_fly_as_their_parts():
+    from bmdsim.flight.catalog import threat_vehicle
     from bmdsim.flight.plan import concat_plans
-    from bmdsim.scenario.catalog import threat_vehicle
 
     a = plan_powered(threat_vehicle("taepodong-2"), np.radians(39.6), np.radians(124.7), 0.0, np.radians(90.0),
                      np.radians(30.0))

@@ -127,7 +127,7 @@ def test_miss_tolerance_rule():
     ("gun-170mm", (38.0, 126.9), (37.75, 126.95)),  # about 28 km
 ])
 def test_catalog_systems_land_within_goal(key, launch, aim):
-    from bmdsim.scenario.catalog import threat_vehicle
+    from bmdsim.flight.catalog import threat_vehicle
 
     sol = target_missile(threat_vehicle(key), *np.radians(launch), *np.radians(aim), earth=FULL)
     # goal: 1 km up to 3,000 km, 0.05% of range beyond; Newton stops at 0.5 m along and across

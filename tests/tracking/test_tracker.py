@@ -9,9 +9,9 @@ from scipy.stats import chi2
 
 from bmdsim.earth.frames import ecef_to_geodetic, enu_from_ecef_matrix
 from bmdsim.earth.model import EarthModel
+from bmdsim.flight.catalog import threat_vehicle
 from bmdsim.flight.plan import plan_powered
 from bmdsim.flight.propagator import propagate
-from bmdsim.scenario.catalog import threat_vehicle
 from bmdsim.sensors.measurements import Measurements
 from bmdsim.tracking import TrackerConfig, TrackPicture, track
 

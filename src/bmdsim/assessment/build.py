@@ -16,15 +16,19 @@ from numpy.typing import NDArray
 from bmdsim.earth.geodesy import surface_forward
 from bmdsim.earth.model import EarthModel
 from bmdsim.engagement.battle import ShooterSet
+from bmdsim.engagement.engage import ShooterLayout
 from bmdsim.engagement.flyout import InterceptorConfig
 from bmdsim.engagement.interceptors import interceptor_config
+from bmdsim.flight.raid import ThreatTable
 from bmdsim.network.agreements import Agreement, Architecture, builtin_architectures
 from bmdsim.scenario.catalog import load_threat_catalog
 from bmdsim.scenario.errors import InputError, format_error
 from bmdsim.scenario.interceptor_catalog import load_interceptor_catalog
 from bmdsim.scenario.radar_catalog import load_radar_catalog
 from bmdsim.scenario.schema import ArchitectureEntry, ScenarioConfig
+from bmdsim.scenario.seeds import SeedPlan
 from bmdsim.scenario.sites import load_site_catalog
+from bmdsim.sensors.infrared import InfraredConfig, infrared_from_catalog
 from bmdsim.sensors.radar import RadarSite, radar_from_catalog
 
 F64 = NDArray[np.float64]
@@ -32,35 +36,12 @@ LAYER_INDEX = {"upper": 0, "lower": 1, "short-range": 2}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ThreatTable:
-    """The threats of all raids, one row each."""
+class EarlyWarning:
+    """A space-based infrared early-warning system and its owner."""
 
-    missile: tuple[str, ...]
-    raid: NDArray[np.int64]
-    wave: NDArray[np.int64]
-    aim: tuple[str, ...]
-    value: F64
-    launch_lat_rad: F64
-    launch_lon_rad: F64
-    aim_lat_rad: F64
-    aim_lon_rad: F64
-    t_launch_s: F64
-    profile: tuple[str, ...]
-    has_decoys: NDArray[np.bool_]
-
-    @property
-    def n(self) -> int:
-        return len(self.missile)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ShooterLayout:
-    """The shooters: battle parameters, launcher positions and interceptor kinematics."""
-
-    battle: ShooterSet
-    site_lla: F64
-    interceptors: tuple[InterceptorConfig, ...]
-    kill_assessment_s: F64
+    name: str
+    config: InfraredConfig
+    nation: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -76,6 +57,8 @@ class ResolvedScenario:
     """(number of radars,) probability each radar picks the warhead out of a complex with decoys."""
     shooters: ShooterLayout
     architectures: dict[str, Architecture]
+    early_warning: tuple[EarlyWarning, ...]
+    seeds: SeedPlan
 
 
 class _Ctx:
@@ -155,8 +138,10 @@ def default_layer(cfg: InterceptorConfig) -> str:
 
 
 def _shooters(ctx: _Ctx, overrides: dict[str, dict[str, float]]) -> ShooterLayout:
-    known = set(load_interceptor_catalog().interceptors)
-    rows, lla, cfgs = [], [], []
+    catalog = load_interceptor_catalog().interceptors
+    known = set(catalog)
+    radar_index = {x.name: i for i, x in enumerate(x for x in ctx.cfg.sensors if x.enabled)}
+    rows, lla, cfgs, fc_radar, remote = [], [], [], [], []
     for i, s in enumerate(ctx.cfg.shooters):
         path = ("shooters", i)
         if not s.enabled:
@@ -170,8 +155,21 @@ def _shooters(ctx: _Ctx, overrides: dict[str, dict[str, float]]) -> ShooterLayou
                 cfg = dataclasses.replace(cfg, **overrides[s.interceptor])
             except (TypeError, ValueError) as exc:
                 raise ctx.fail(("overrides",), f"interceptors.{s.interceptor}: {exc}") from None
-        if s.fire_control_radar is not None and s.fire_control_radar not in {x.name for x in ctx.cfg.sensors}:
+        mode = catalog[s.interceptor].remote_data.mode
+        if s.fire_control_radar is None:
+            if mode != "engage-on-remote":
+                raise ctx.fail((*path, "fire_control_radar"),
+                               f"required: the {s.interceptor} interceptor cannot engage on remote data "
+                               f"(catalog remote_data: {mode}); name the battery's own radar among sensors:")
+            fc_radar.append(-1)
+        elif s.fire_control_radar not in {x.name for x in ctx.cfg.sensors}:
             raise ctx.fail((*path, "fire_control_radar"), f"unknown sensor {s.fire_control_radar!r}")
+        elif s.fire_control_radar not in radar_index:
+            raise ctx.fail((*path, "fire_control_radar"), f"sensor {s.fire_control_radar!r} is disabled, so the "
+                                                           "shooter cannot fire: enable both or neither")
+        else:
+            fc_radar.append(radar_index[s.fire_control_radar])
+        remote.append(mode)
         lla.append(ctx.site(s.site, (*path, "site")))
         cfgs.append(cfg)
         rows.append((s, ctx.nation(s.nation, (*path, "nation")), LAYER_INDEX[s.layer or default_layer(cfg)]))
@@ -183,7 +181,7 @@ def _shooters(ctx: _Ctx, overrides: dict[str, dict[str, float]]) -> ShooterLayou
         pk=np.array([c.pk for c in cfgs]), salvo=np.array([s.salvo for s, _, _ in rows], dtype=np.int64),
         max_looks=np.array(looks, dtype=np.int64),
         reliability=np.array([s.reliability for s, _, _ in rows]),
-        # NaN: no override, the discrimination of the nation's sensors applies (assessment.run)
+        # NaN: no override, the discrimination of the nation's sensors applies (network.share)
         p_discriminate=np.array([np.nan if s.p_discriminate is None else s.p_discriminate for s, _, _ in rows]),
         unit_cost_usd=np.array([c.unit_cost_usd for c in cfgs]),
         kill_assessment_s=np.array([s.kill_assessment_s for s, _, _ in rows]),
@@ -192,14 +190,16 @@ def _shooters(ctx: _Ctx, overrides: dict[str, dict[str, float]]) -> ShooterLayou
         launcher_cycle_s=np.array([s.launcher_cycle_s for s, _, _ in rows]))
     return ShooterLayout(battle=battle, site_lla=np.array(lla, dtype=float).reshape(-1, 3),
                          interceptors=tuple(cfgs),
-                         kill_assessment_s=np.array([s.kill_assessment_s for s, _, _ in rows]))
+                         kill_assessment_s=np.array([s.kill_assessment_s for s, _, _ in rows]),
+                         fire_control_sensor=np.array(fc_radar, dtype=np.int64), remote_data=tuple(remote),
+                         p_kill_assessment=np.array([s.p_kill_assessment for s, _, _ in rows]))
 
 
 def _threats(ctx: _Ctx, rng: np.random.Generator) -> ThreatTable:
     catalog = load_threat_catalog().missiles
     assets = {a.name: a for a in ctx.cfg.assets}
     cols: dict[str, list] = {k: [] for k in ("missile", "raid", "wave", "aim", "value", "lat", "lon", "alat",
-                                             "alon", "t", "profile", "decoys")}
+                                             "alon", "t", "profile", "decoys", "light")}
     for i, r in enumerate(ctx.cfg.raids):
         path = ("raids", i)
         if r.missile not in catalog:
@@ -228,12 +228,14 @@ def _threats(ctx: _Ctx, rng: np.random.Generator) -> ThreatTable:
         cols["t"] += list(r.t_launch_s + r.spacing_s * np.arange(r.count))
         cols["profile"] += [r.profile] * r.count
         cols["decoys"] += [r.decoys > 0] * r.count
+        cols["light"] += [r.decoy_kind == "light"] * r.count
     return ThreatTable(missile=tuple(cols["missile"]), raid=np.array(cols["raid"], dtype=np.int64),
                        wave=np.array(cols["wave"], dtype=np.int64), aim=tuple(cols["aim"]),
                        value=np.array(cols["value"]), launch_lat_rad=np.array(cols["lat"]),
                        launch_lon_rad=np.array(cols["lon"]), aim_lat_rad=np.array(cols["alat"]),
                        aim_lon_rad=np.array(cols["alon"]), t_launch_s=np.array(cols["t"]),
-                       profile=tuple(cols["profile"]), has_decoys=np.array(cols["decoys"], dtype=bool))
+                       profile=tuple(cols["profile"]), has_decoys=np.array(cols["decoys"], dtype=bool),
+                       decoys_light=np.array(cols["light"], dtype=bool))
 
 
 def _architectures(ctx: _Ctx) -> dict[str, Architecture]:
@@ -248,7 +250,8 @@ def _architectures(ctx: _Ctx) -> dict[str, Architecture]:
                 for role in ("provider", "receiver"):
                     ctx.nation(getattr(ag, role), (*path, "agreements", j, role))
             out[a.name] = Architecture(name=a.name, nations=nations, agreements=tuple(
-                Agreement(provider=g.provider, receiver=g.receiver, latency_s=g.latency_s, relay=g.relay)
+                Agreement(provider=g.provider, receiver=g.receiver, latency_s=g.latency_s, relay=g.relay,
+                          flows=frozenset(g.flows))
                 for g in a.agreements))
             continue
         if a == "national":
@@ -266,16 +269,41 @@ def _architectures(ctx: _Ctx) -> dict[str, Architecture]:
     return out
 
 
+def _early_warning(ctx: _Ctx) -> tuple[EarlyWarning, ...]:
+    from bmdsim.scenario.catalog import CatalogError
+
+    out = []
+    for i, e in enumerate(ctx.cfg.early_warning):
+        try:
+            cfg = infrared_from_catalog(e.system)
+        except (CatalogError, KeyError) as exc:
+            raise ctx.fail(("early_warning", i, "system"), str(exc).strip("'\"")) from None
+        out.append(EarlyWarning(name=e.name, config=dataclasses.replace(cfg, name=e.name),
+                                nation=ctx.nation(e.nation, ("early_warning", i, "nation"))))
+    return tuple(out)
+
+
 def resolve(config: ScenarioConfig, *, file: str = "<scenario>",
             lines: dict | None = None) -> ResolvedScenario:
-    """Check a scenario's references and build the runtime objects (see module notes)."""
+    """Check a scenario's references and build the runtime objects (see module notes).
+
+    The run's seed is ``config.monte_carlo.seed`` (set it with :func:`with_seed` to run another), so the
+    resolved scenario always records the seed its results came from.
+    """
     ctx = _Ctx(config, file, lines or {})
     overrides = _overrides(ctx)
-    # launch-point spread draws come from their own stream, so geometry is the same whatever else runs
-    geometry_rng = np.random.default_rng(np.random.SeedSequence([config.monte_carlo.seed, 1]))
+    seeds = SeedPlan(config.monte_carlo.seed)
     return ResolvedScenario(
         config=config, file=file,
         earth=EarthModel(shape=config.earth.shape, rotation=config.earth.rotation, drag=config.earth.drag),
-        threats=_threats(ctx, geometry_rng), radars=_radars(ctx, overrides["radars"]),
+        threats=_threats(ctx, seeds.generator("geometry")), radars=_radars(ctx, overrides["radars"]),
         radar_p_discriminate=np.array([s.p_discriminate for s in config.sensors if s.enabled]),
-        shooters=_shooters(ctx, overrides["interceptors"]), architectures=_architectures(ctx))
+        shooters=_shooters(ctx, overrides["interceptors"]), architectures=_architectures(ctx),
+        early_warning=_early_warning(ctx), seeds=seeds)
+
+
+def with_seed(config: ScenarioConfig, seed: int | None) -> ScenarioConfig:
+    """The scenario with its Monte Carlo seed replaced (``None``: unchanged)."""
+    if seed is None:
+        return config
+    return config.model_copy(update={"monte_carlo": config.monte_carlo.model_copy(update={"seed": int(seed)})})

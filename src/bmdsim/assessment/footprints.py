@@ -21,13 +21,15 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
-from bmdsim.assessment.build import ResolvedScenario, ThreatTable
-from bmdsim.assessment.run import engage, fly, nation_tracks, sense
+from bmdsim.assessment.build import ResolvedScenario
+from bmdsim.assessment.run import Pipeline, Timer, fly_scenario
 from bmdsim.earth.geodesy import surface_forward
+from bmdsim.flight.catalog import threat_vehicle
+from bmdsim.flight.raid import ThreatTable
 from bmdsim.flight.targeting import maximum_range
-from bmdsim.scenario.catalog import threat_vehicle
 from bmdsim.scenario.errors import InputError
 from bmdsim.scenario.schema import GridEntry
+from bmdsim.scenario.seeds import SeedPlan
 from bmdsim.sensors.coverage import coverage
 
 
@@ -60,20 +62,23 @@ def _table(missile: str, lat: np.ndarray, lon: np.ndarray, alat: np.ndarray, alo
     return ThreatTable(missile=(missile,) * n, raid=np.zeros(n, dtype=np.int64), wave=np.zeros(n, dtype=np.int64),
                        aim=("grid",) * n, value=np.ones(n), launch_lat_rad=lat, launch_lon_rad=lon,
                        aim_lat_rad=alat, aim_lon_rad=alon, t_launch_s=np.zeros(n),
-                       profile=("minimum-energy",) * n, has_decoys=np.zeros(n, dtype=bool))
+                       profile=("minimum-energy",) * n, has_decoys=np.zeros(n, dtype=bool),
+                       decoys_light=np.zeros(n, dtype=bool))
 
 
-def _engageable(sc: ResolvedScenario, table: ThreatTable, root: np.random.SeedSequence) -> dict[str, np.ndarray]:
-    """Per architecture: number of shooters with an opportunity against each grid threat."""
-    sub = dataclasses.replace(sc, threats=table)
-    tr = fly(sub)
-    obs, _ = sense(sub, tr, root)
-    cache: dict = {}
+def _engageable(sc: ResolvedScenario, table: ThreatTable, seeds: SeedPlan,
+                timer: Timer | None) -> dict[str, np.ndarray]:
+    """Per architecture: number of shooters with an opportunity against each grid threat.
+
+    The grid threats go through the same stage calls as a raid (:class:`~bmdsim.assessment.run.Pipeline`):
+    flight, sensing, each sensor's tracks, the network's pictures and fire control.
+    """
+    sub = dataclasses.replace(sc, threats=table, seeds=seeds)
+    pipe = Pipeline(sub, fly_scenario(sub, timer), timer)
     out = {}
     for name, arch in sc.architectures.items():
-        fcq, lat = nation_tracks(sub, tr, obs, arch, cache)
-        _, windows = engage(sub, tr, fcq, lat)
-        out[name] = (windows.looks > 0).sum(axis=0)
+        pics, _, own, _ = pipe.picture(arch)
+        out[name] = (pipe.fire_control(pics, own).windows.looks > 0).sum(axis=0)
     return out
 
 
@@ -85,7 +90,8 @@ def _in_reach(missile: str, lat0, lon0, lat1, lon1, sc: ResolvedScenario) -> np.
     return dist < 0.98 * rmax  # a 2% margin keeps the grid clear of the targeting's reach limit
 
 
-def grid_footprint(sc: ResolvedScenario, grid: GridEntry, kind: str, root: np.random.SeedSequence) -> pd.DataFrame:
+def grid_footprint(sc: ResolvedScenario, grid: GridEntry, kind: str, seeds: SeedPlan,
+                   timer: Timer | None = None) -> pd.DataFrame:
     """One aim- or launch-point footprint as a table: a row per grid point and architecture."""
     c_lat, c_lon = _site(sc, grid.center, f"{grid.name}.center")
     lat, lon = grid_points(c_lat, c_lon, grid.radius_km * 1e3, grid.points_per_side)
@@ -105,7 +111,7 @@ def grid_footprint(sc: ResolvedScenario, grid: GridEntry, kind: str, root: np.ra
     counts = {a: np.zeros(lat.size, dtype=np.int64) for a in sc.architectures}
     if reach.any():
         table = _table(grid.missile, launch[0][reach], launch[1][reach], aim[0][reach], aim[1][reach])
-        for a, c in _engageable(sc, table, root).items():
+        for a, c in _engageable(sc, table, seeds, timer).items():
             counts[a][reach] = c
     rows = []
     for a, c in counts.items():
@@ -133,17 +139,20 @@ def coverage_table(sc: ResolvedScenario) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def footprint_tables(sc: ResolvedScenario, seed: int) -> dict[str, pd.DataFrame]:
-    """All configured footprints; empty dict when the scenario asks for none."""
+def footprint_tables(sc: ResolvedScenario, timer: Timer | None = None) -> dict[str, pd.DataFrame]:
+    """All configured footprints; empty dict when the scenario asks for none.
+
+    Grid threats draw from the run's ``footprint`` stream (their own radar and infrared draws).
+    """
     fp = sc.config.footprints
     out: dict[str, pd.DataFrame] = {}
-    root = np.random.SeedSequence([seed, 5])
+    seeds = sc.seeds.sub("footprint")
     if fp.aim_grids:
-        out["footprint_aim"] = pd.concat([grid_footprint(sc, g, "aim", root) for g in fp.aim_grids],
+        out["footprint_aim"] = pd.concat([grid_footprint(sc, g, "aim", seeds, timer) for g in fp.aim_grids],
                                          ignore_index=True)
     if fp.launch_grids:
-        out["footprint_launch"] = pd.concat([grid_footprint(sc, g, "launch", root) for g in fp.launch_grids],
-                                            ignore_index=True)
+        out["footprint_launch"] = pd.concat([grid_footprint(sc, g, "launch", seeds, timer)
+                                             for g in fp.launch_grids], ignore_index=True)
     if fp.coverage_altitudes_km:
         out["coverage"] = coverage_table(sc)
     return out

@@ -19,10 +19,19 @@ import pandas as pd
 from bmdsim.assessment.run import RunResult
 
 
-def _first_detection(res: RunResult) -> np.ndarray:
-    det = res.observations.summary.first_detection_s
-    return np.nanmin(np.where(np.isfinite(det), det, np.inf), axis=0) if det.size else np.full(
-        res.trajectories.n, np.inf)
+def _first_detection(a) -> np.ndarray:
+    """First detection of each threat by any radar under an architecture [s] (inf: never)."""
+    det = a.detection.first_detection_s
+    return np.min(np.where(np.isfinite(det), det, np.inf), axis=0, initial=np.inf)
+
+
+def _earliest(t: np.ndarray) -> np.ndarray:
+    """Earliest finite time over the first axis (inf: none)."""
+    return np.min(np.where(np.isfinite(t), t, np.inf), axis=0, initial=np.inf)
+
+
+def _nan_if_inf(x: float) -> float:
+    return float(x) if np.isfinite(x) else np.nan
 
 
 REENTRY_ALT_M = 100e3
@@ -61,12 +70,12 @@ def threat_geography(res: RunResult) -> list[dict[str, float]]:
 
 def threat_table(res: RunResult) -> pd.DataFrame:
     th, tr = res.scenario.threats, res.trajectories
-    t_det = _first_detection(res)
     geo = threat_geography(res)
     rows = []
     for name, a in res.architectures.items():
         o = a.outcome
-        fcq = np.nanmin(np.where(np.isfinite(a.t_fire_control_s), a.t_fire_control_s, np.inf), axis=0)
+        t_det = _first_detection(a)
+        fcq = _earliest(a.t_fire_control_s)
         for j in range(th.n):
             rows.append({
                 "architecture": name, "threat": j, "raid": res.scenario.config.raids[int(th.raid[j])].name,
@@ -94,7 +103,7 @@ def engagement_table(res: RunResult) -> pd.DataFrame:
                 rows.append({
                     "architecture": name, "shooter": shooter, "nation": sh.battle.nation[i],
                     "interceptor": sh.interceptors[i].name, "threat": int(j), "looks": int(w.looks[i, j]),
-                    "t_earliest_launch_s": float(a.t_earliest_launch_s[i, j]),
+                    "t_earliest_launch_s": _nan_if_inf(a.t_earliest_launch_s[i, j]),
                     "t_first_launch_s": float(w.t_launch_s[i, j, 0]),
                     "t_first_intercept_s": float(w.t_intercept_s[i, j, 0]),
                     "expected_shots": float(a.outcome.shots[:, j, i].mean()),
@@ -176,19 +185,23 @@ def raid_table(res: RunResult) -> pd.DataFrame:
 def asset_table(res: RunResult) -> pd.DataFrame:
     """Protection probability, warning time and decision time per defended asset (city or base)."""
     th, tr = res.scenario.threats, res.trajectories
-    t_det = _first_detection(res)
     rows = []
     for name, a in res.architectures.items():
         leak = ~a.outcome.killed
-        fcq = np.nanmin(np.where(np.isfinite(a.t_fire_control_s), a.t_fire_control_s, np.inf), axis=0)
+        t_det = _first_detection(a)
+        fcq = _earliest(a.t_fire_control_s)
         for asset in sorted(set(th.aim)):
             cols = np.array([x == asset for x in th.aim])
-            warn = tr.t_impact_s[cols] - t_det[cols]
-            dec = tr.t_impact_s[cols] - fcq[cols]
+            # over the threats that were detected (tracked); NaN: none was. A threat never seen has no
+            # warning time at all, which the threats table shows as NaN, not as minus infinity.
+            warn = (tr.t_impact_s[cols] - t_det[cols])
+            dec = (tr.t_impact_s[cols] - fcq[cols])
             rows.append({"architecture": name, "asset": asset, "threats": int(cols.sum()),
                          "protection_probability": float((leak[:, cols].sum(axis=1) == 0).mean()),
-                         "min_warning_time_s": float(np.min(warn)) if np.isfinite(warn).any() else np.nan,
-                         "min_decision_time_s": float(np.min(dec)) if np.isfinite(dec).any() else np.nan})
+                         "threats_without_warning": int(np.sum(~np.isfinite(warn))),
+                         "min_warning_time_s": _nan_if_inf(np.min(warn[np.isfinite(warn)], initial=np.inf)),
+                         "threats_without_fire_control_track": int(np.sum(~np.isfinite(dec))),
+                         "min_decision_time_s": _nan_if_inf(np.min(dec[np.isfinite(dec)], initial=np.inf))})
     return pd.DataFrame(rows)
 
 
@@ -234,25 +247,82 @@ def nation_table(res: RunResult) -> pd.DataFrame:
 
 
 def sensor_table(res: RunResult) -> pd.DataFrame:
-    """Per radar and threat: first visible, first and last detection, detections and track duration."""
-    summ = res.observations.summary
+    """Per architecture, radar and threat: first visible, first and last detection, detections, duration.
+
+    Detections depend on the architecture through the early-warning cue each radar's nation receives.
+    """
     th = res.scenario.threats
     rows = []
     nation = {r.name: r.nation for r in res.scenario.radars}
+    for arch, a in res.architectures.items():
+        rows += _sensor_rows(arch, a.detection, nation, th)
+    return pd.DataFrame(rows)
+
+
+def _sensor_rows(arch: str, summ, nation: dict, th) -> list[dict]:
+    rows = []
     for i, name in enumerate(summ.sensor_name):
         for j in range(summ.threat.size):
             first, last = summ.first_detection_s[i, j], summ.last_detection_s[i, j]
-            rows.append({"sensor": name, "nation": nation.get(name, ""), "threat": int(summ.threat[j]),
+            rows.append({"architecture": arch, "sensor": name, "nation": nation.get(name, ""),
+                         "threat": int(summ.threat[j]),
                          "missile": th.missile[j], "aim": th.aim[j],
                          "first_visible_s": float(summ.first_visible_s[i, j]),
                          "first_detection_s": float(first), "last_detection_s": float(last),
                          "detections": int(summ.n_detections[i, j]),
                          "detected_duration_s": float(last - first) if np.isfinite(first) else 0.0})
+    return rows
+
+
+def spent_stage_table(res: RunResult) -> pd.DataFrame:
+    """Per architecture, radar and spent upper stage (separate radar objects): first visible, detections.
+
+    ``threat`` is the threat whose warhead the stage carried; the stage is another object for every
+    radar (a tank of about 1 m^2 against a warhead of 0.01 m^2: seen farther and earlier).
+    """
+    th = res.scenario.threats
+    nation = {r.name: r.nation for r in res.scenario.radars}
+    rows: list[dict] = []
+    if res.pipeline is None:
+        return pd.DataFrame()
+    for arch, a in res.architectures.items():
+        got = res.pipeline.spent_stage_detections(a.architecture)
+        if got is None:
+            continue
+        parents, summ = got
+        for r in _sensor_rows(arch, summ, nation, th.take(parents)):
+            r["threat"] = int(parents[r.pop("threat") - res.trajectories.n])
+            r["object"] = "spent stage"
+            rows.append(r)
     return pd.DataFrame(rows)
 
 
-def all_tables(res: RunResult) -> dict[str, pd.DataFrame]:
-    return {"summary": summary_table(res), "threats": threat_table(res), "engagements": engagement_table(res),
-            "batteries": battery_table(res), "raids": raid_table(res), "assets": asset_table(res),
-            "nations": nation_table(res), "sensors": sensor_table(res),
-            "trajectories": trajectory_table(res)}
+def all_tables(res: RunResult, *, attribution: bool = True) -> dict[str, pd.DataFrame]:
+    """Every table of a run; ``attribution`` adds the per-link attribution (it runs counterfactuals).
+
+    Raises ValueError if a float column holds an infinity: times and durations use NaN for "never" or
+    "none" (documented per column in docs/guide.md), and nothing else may be non-finite.
+    """
+    tables = {"summary": summary_table(res), "threats": threat_table(res), "engagements": engagement_table(res),
+              "batteries": battery_table(res), "raids": raid_table(res), "assets": asset_table(res),
+              "nations": nation_table(res), "sensors": sensor_table(res), "trajectories": trajectory_table(res)}
+    spent = spent_stage_table(res)
+    if len(spent):
+        tables["spent_stages"] = spent
+    if attribution and res.pipeline is not None and any(a.architecture.agreements
+                                                        for a in res.architectures.values()):
+        from bmdsim.assessment.attribution import attribution_table
+
+        tables["attribution"] = attribution_table(res, res.pipeline)
+    check_finite(tables)
+    return tables
+
+
+def check_finite(tables: dict[str, pd.DataFrame]) -> None:
+    """Raise ValueError naming the table and column of any infinity (NaN is allowed: "never"/"none")."""
+    for name, df in tables.items():
+        for col in df.columns:
+            values = df[col]
+            if values.dtype.kind == "f" and np.isinf(values.to_numpy()).any():
+                raise ValueError(f"table {name}: column {col} holds an infinity; use NaN with a documented "
+                                 "meaning")

@@ -1,8 +1,8 @@
 """Progress of ``bmdsim run``: variant and architecture counters with an ETA on a terminal, plain lines otherwise.
 
-The assessment reports each stage it enters (``flight``, ``sensing``, ``tracking``, ``fire control``,
-``battle``); one ``battle`` per architecture, so counting them counts architectures. The ETA is the mean
-time of the finished variants times those left (none before the first has finished).
+The assessment reports each stage it enters and ``architecture i/n: name`` as it starts each
+architecture. The ETA is the mean time of the finished variants times those left (none before the first
+has finished).
 """
 
 from __future__ import annotations
@@ -63,15 +63,20 @@ class RunProgress:
         self._last = text
 
     def stage_callback(self, case: int, variant: str | None) -> Callable[[str], None]:
-        """The ``progress`` callback for case ``case`` (0-based) of the run."""
-        battles = [0]
+        """The ``progress`` callback for case ``case`` (0-based) of the run.
+
+        The assessment says ``architecture i/n: name`` when it starts an architecture and a stage name
+        (``flight``, ``tracking``, ...) when it enters a stage; the line shows both.
+        """
         prefix = f"variant {case + 1}/{self.n_cases} {variant}: " if variant else ""
+        arch = [""]
 
         def on_stage(stage: str) -> None:
-            if stage == "battle":
-                battles[0] += 1
-            arch = min(battles[0] + (stage != "battle"), self.n_arch)
-            self.say(f"{prefix}{stage} (architecture {arch}/{self.n_arch})", case)
+            if stage.startswith("architecture "):
+                arch[0] = stage
+                self.say(f"{prefix}{stage}", case)
+            else:
+                self.say(f"{prefix}{stage}" + (f" ({arch[0]})" if arch[0] else ""), case)
 
         return on_stage
 

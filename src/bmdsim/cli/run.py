@@ -34,13 +34,18 @@ def load_config(scenario: str | None):
         raise BadInput(str(exc)) from None
 
 
-def load_cases(scenario: str | None) -> list[tuple[str | None, object]]:
-    """Resolved cases: the scenario itself, or one per variant when it defines variants."""
-    from bmdsim.assessment.build import resolve
+def load_cases(scenario: str | None, seed: int | None = None) -> list[tuple[str | None, object]]:
+    """Resolved cases: the scenario itself, or one per variant when it defines variants.
+
+    ``seed`` replaces the scenario's Monte Carlo seed before anything is drawn, so every stream (the
+    launch scatter included) derives from it and the resolved scenario records it.
+    """
+    from bmdsim.assessment.build import resolve, with_seed
     from bmdsim.scenario.errors import InputError
     from bmdsim.scenario.schema import apply_variant
 
     config, file, lines = load_config(scenario)
+    config = with_seed(config, seed)
     try:
         if not config.variants:
             return [(None, resolve(config, file=file, lines=lines))]
@@ -80,18 +85,21 @@ def run(scenario: str | None, out_dir: str, architectures: str | None, replicati
     from bmdsim.scenario.errors import InputError
     from bmdsim.scenario.schema import to_yaml
 
-    cases = load_cases(scenario)
+    cases = load_cases(scenario, seed)
     _check_writable(Path(out_dir))
     names = [a.strip() for a in architectures.split(",")] if architectures else None
     known = cases[0][1].architectures
     if names is not None and (not all(names) or any(a not in known for a in names)):
         raise BadInput(f"--architectures: expected names among {', '.join(known)}, got {architectures!r}")
     results = []
+    from bmdsim.assessment.run import StageCache
+
+    shared = StageCache()  # variants reuse the flights and radar tracks their changes do not touch
     show = RunProgress(len(cases), len(names or known), quiet=quiet)
     try:
         with show:
             for i, (variant, sc) in enumerate(cases):
-                res = run_assessment(sc, architectures=names, replications=replications, seed=seed,
+                res = run_assessment(sc, architectures=names, replications=replications, cache=shared,
                                      progress=show.stage_callback(i, variant))
                 results.append((variant, sc, res))
                 show.case_finished()
@@ -104,7 +112,11 @@ def run(scenario: str | None, out_dir: str, architectures: str | None, replicati
         if sc.config.footprints.aim_grids or sc.config.footprints.launch_grids:
             show.say(f"{variant + ': ' if variant else ''}footprints (each grid point through the whole pipeline)")
         try:
-            tables.update(footprint_tables(sc, res.seed))
+            from bmdsim.assessment.run import Timer
+
+            timer = Timer()
+            tables.update(footprint_tables(sc, timer))
+            res.stage_seconds.update({f"footprints: {k}": v for k, v in timer.seconds.items()})
         except InputError as exc:
             raise BadInput(str(exc)) from None
         folder = Path(out_dir) / variant if variant else Path(out_dir)

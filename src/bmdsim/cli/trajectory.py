@@ -56,8 +56,8 @@ def trajectory(from_: str, to: str, missile: str | None, impulsive: bool, profil
       bmdsim trajectory --from 0,0 --to 0,45 --impulsive --earth sphere --no-drag
     """
     from bmdsim.earth.model import EarthModel
+    from bmdsim.flight.catalog import threat_vehicle
     from bmdsim.flight.targeting import UnreachableTargetError, target_impulsive, target_missile
-    from bmdsim.scenario.catalog import threat_vehicle
 
     lat0, lon0 = parse_lat_lon(from_, "--from")
     lat1, lon1 = parse_lat_lon(to, "--to")

@@ -11,8 +11,9 @@ Rules (documented choices, each a scenario input):
 - **Weapon-target assignment** (a documented greedy rule, not an optimizer): threats are taken wave by
   wave (raids in time order, so inventories deplete causally across a campaign); within a wave by the
   value of the asset they aim at, highest first, then by first engagement time. In each layer, the
-  shooter chosen is the one with a working battery and enough interceptors that has the most
-  shoot-look-shoot opportunities, then the earliest intercept. Greedy priority assignment is the usual
+  shooter chosen is the one with a working battery and enough interceptors that has the highest kill
+  probability (its discrimination times ``1 - (1 - pk)^(salvo * looks)`` over its shoot-look-shoot
+  opportunities), then the earliest intercept. Greedy priority assignment is the usual
   rule for sequential layered engagements (Hosein & Athans 1990); a static optimizer (for example
   scipy's linear_sum_assignment) fits a single simultaneous salvo, not a time-ordered layered battle.
 - **Last chance.** If a threat survives every look of the chosen shooter, another shooter of the same
@@ -23,15 +24,24 @@ Rules (documented choices, each a scenario input):
   ``reliability``, and the data network of the architecture with probability ``network_reliability``;
   when the network fails, every shooter falls back to the opportunities it has on its own nation's data
   (``fallback``), as in Wilkening's common-mode reliability model.
-- **Discrimination.** In each layer the shooter's fire-control picks the warhead among the threat
-  complex's objects with probability ``p_discriminate`` when the complex carries decoys or debris
-  (``has_decoys``), and always when it carries none; interceptors fired at a decoy are spent all the
-  same and cannot kill. The probabilities are explicit inputs, because the public record disputes them
-  (Sessler et al. 2000; the defaults are stated in the scenario schema).
+- **Discrimination.** When a threat complex carries decoys or debris (``has_decoys``) a shooter's fire
+  control picks the warhead only if the discrimination *source* it relies on (a sensor, or the shooter's
+  own phenomenology; :func:`bmdsim.network.share.discrimination_sources`) succeeded. The outcome is drawn
+  once per (replication, threat complex, source) and shared by every layer relying on that source, as in
+  the shared-discrimination case of Wilkening's layered model [W99]: a decoy that fooled the upper tier's
+  sensor fools the lower tier too if it relies on the same sensor. Light decoys are stripped by the
+  atmosphere: an intercept below the filtering altitude (``decoys_stripped``) sees the warhead alone.
+  Interceptors fired at a decoy are spent all the same and cannot kill.
+- **Kill assessment.** After each salvo the shooter assesses the result, correctly with probability
+  ``p_kill_assessment`` (its own fire-control radar). A miss taken for a kill ends the layer's
+  engagement of that threat (shoot-look-shoot and the last-chance shot); a kill taken for a miss draws
+  the next salvo at a dead threat (interceptors wasted). A lower layer engages whatever still comes at it
+  (its own radar sees the re-entry vehicle), so assessment errors stay within a layer.
 
 Randomness: one ``numpy.random.Generator`` per case; draws are keyed by (replication, threat, layer,
-look, shot), so two architectures run with the same seed see the same kill draws for the same shot
-(common random numbers), which makes their difference the value of cooperation, not noise.
+look, shot) for kills and assessments and by (replication, threat, source) for discrimination, so two
+architectures run with the same seed see the same draws for the same shot (common random numbers), which
+makes their difference the value of cooperation, not noise.
 
 Monotonicity of cooperation (tested): with the same draws, if (a) inventories never run out, (b) shooters
 of one layer share Pk, salvo, doctrine, reliability and discrimination, and (c) more sharing only adds
@@ -256,15 +266,18 @@ class _State:
         return ~np.isfinite(t_launch) | (busy < np.asarray(sh.launchers)[who])
 
     def salvo(self, j: int, layer: int, look: I64 | int, who: I64, fire: NDArray[np.bool_],
-              discriminated: NDArray[np.bool_], t_rs: F64, t_launch: F64 | None = None) -> None:
-        """Fire one salvo of shooter ``who[r]`` at threat ``j`` in the replications flagged ``fire``."""
+              discriminated: NDArray[np.bool_], t_rs: F64, t_launch: F64 | None = None) -> NDArray[np.bool_]:
+        """Fire one salvo of shooter ``who[r]`` at threat ``j`` in the replications flagged ``fire``.
+
+        The caller decides whether to fire (a threat believed alive); returns the replications that fired.
+        """
         rows = np.arange(fire.size)
         salvo = self.shooters.salvo[who]
-        fire = fire & ~self.killed[:, j] & (self.inventory[rows, who] >= salvo)
+        fire = fire & (self.inventory[rows, who] >= salvo)
         if t_launch is not None:
             fire &= self.launcher_free(who, t_launch)
         if not fire.any():
-            return
+            return fire
         if t_launch is not None:
             k = np.minimum(self.n_launched[rows[fire], who[fire]], self.launch_log.shape[2] - 1)
             self.launch_log[rows[fire], who[fire], k] = t_launch[fire]
@@ -278,8 +291,25 @@ class _State:
         self.shots[fr, j, who[fire]] += salvo[fire]
         dry = fire & (self.inventory[rows, who] < salvo) & np.isnan(self.t_dry[rows, who])
         self.t_dry[rows[dry], who[dry]] = t_rs[rows[dry], who[dry]]
-        self.killed[kill_now, j] = True
-        self.kill_layer[kill_now, j] = layer
+        new_kill = kill_now & ~self.killed[:, j]
+        self.killed[new_kill, j] = True
+        self.kill_layer[new_kill, j] = layer
+        return fire
+
+
+def _choose(ok: NDArray[np.bool_], view: _ThreatView, shooters: ShooterSet, p_disc: F64) -> I64:
+    """Each replication's shooter: the highest kill probability, then the earliest intercept, then index.
+
+    Kill probability of shooter i: ``p_disc * (1 - (1 - pk)^(salvo * looks))`` with its usable looks.
+    Choosing on it (rather than on the number of looks) means an added shooter is chosen only where it
+    raises the layer's kill probability.
+    """
+    looks = np.minimum(view.looks, shooters.max_looks[None, :])
+    p_kill = p_disc * (1.0 - (1.0 - shooters.pk[None, :]) ** (shooters.salvo[None, :] * looks))
+    p = np.where(ok, p_kill, -np.inf)
+    best = p.max(axis=1, initial=-np.inf)
+    cand = ok & (p >= best[:, None] - 1e-12)
+    return np.argmax(np.where(cand, -view.t_first, -np.inf), axis=1)
 
 
 def engagement_order(priority: F64, wave: I64, opp: Opportunities) -> I64:
@@ -292,7 +322,11 @@ def fight(shooters: ShooterSet, opp: Opportunities, *, priority: F64, wave: I64 
           replications: int, rng: np.random.Generator, network_reliability: float = 1.0,
           fallback: Opportunities | None = None, has_decoys: NDArray[np.bool_] | None = None,
           last_chance: bool = True, p_discriminate: F64 | None = None,
-          fallback_p_discriminate: F64 | None = None) -> BattleOutcome:
+          fallback_p_discriminate: F64 | None = None, discrimination_source: I64 | None = None,
+          fallback_discrimination_source: I64 | None = None, n_sources: int | None = None,
+          decoys_stripped: NDArray[np.bool_] | None = None,
+          fallback_decoys_stripped: NDArray[np.bool_] | None = None,
+          p_kill_assessment: F64 | None = None) -> BattleOutcome:
     """Run the layered battle ``replications`` times (vectorized over replications).
 
     Parameters
@@ -312,15 +346,29 @@ def fight(shooters: ShooterSet, opp: Opportunities, *, priority: F64, wave: I64 
     fallback : Opportunities, optional
         Opportunities on national data only, used where the network failed (default: ``opp``).
     has_decoys : ndarray of bool, shape (n,), optional
-        Whether each threat complex carries decoys or debris (default: all do, so ``p_discriminate``
-        applies everywhere).
+        Whether each threat complex carries decoys or debris (default: all do).
     last_chance : bool
         Apply the last-chance rule (module notes).
     p_discriminate : ndarray, shape (s, n), optional
-        Per shooter and threat discrimination probability (e.g. from the sensors the shooter's nation may
-        use); default ``shooters.p_discriminate`` for every threat.
+        Discrimination probability of the source each shooter relies on against each threat; default
+        ``shooters.p_discriminate`` for every threat.
     fallback_p_discriminate : ndarray, shape (s, n), optional
         The same where the network failed (default: ``p_discriminate``).
+    discrimination_source : ndarray of int, shape (s, n), optional
+        The source each shooter relies on (-1: none, then ``p_discriminate`` is 0); layers relying on the
+        same source share its outcome. Default: one source per layer (the shooters of a layer share it).
+    fallback_discrimination_source : ndarray of int, shape (s, n), optional
+        The same where the network failed (default: ``discrimination_source``).
+    n_sources : int, optional
+        Number of discrimination sources (keys the draws; keep it the same across architectures for
+        common random numbers). Default: one more than the largest source index.
+    decoys_stripped : ndarray of bool, shape (s, n), optional
+        Whether the shooter's intercept lies below the altitude where the atmosphere strips the
+        complex's light decoys (then no discrimination is needed). Default: none.
+    fallback_decoys_stripped : ndarray of bool, shape (s, n), optional
+        The same where the network failed (default: ``decoys_stripped``).
+    p_kill_assessment : ndarray, shape (s,), optional
+        Probability each shooter assesses a salvo's result correctly (default 1: perfect).
     """
     s, n = opp.looks.shape
     if s != shooters.n:
@@ -333,12 +381,21 @@ def fight(shooters: ShooterSet, opp: Opportunities, *, priority: F64, wave: I64 
     n_layers = int(shooters.layer.max()) + 1 if s else 0
     max_looks = int(max(shooters.max_looks.max(initial=1), 1))
     max_salvo = int(max(shooters.salvo.max(initial=1), 1))
-    # draws keyed by (replication, threat, layer, look, shot) and (replication, threat, layer)
-    # one more look slot for the last-chance salvo, drawn as the look after the primary shooter's last
+    p_sn = (np.broadcast_to(shooters.p_discriminate[:, None], (s, n)) if p_discriminate is None
+            else np.asarray(p_discriminate, dtype=float))
+    p_sn_fb = p_sn if fallback_p_discriminate is None else np.asarray(fallback_p_discriminate, dtype=float)
+    src = (np.broadcast_to(shooters.layer[:, None], (s, n)) if discrimination_source is None
+           else np.asarray(discrimination_source, dtype=np.int64))
+    src_fb = src if fallback_discrimination_source is None else np.asarray(fallback_discrimination_source,
+                                                                            dtype=np.int64)
+    n_src = int(max(src.max(initial=-1), src_fb.max(initial=-1)) + 1) if n_sources is None else int(n_sources)
+    # draws keyed by (replication, threat, layer, look, shot), (replication, threat, source) and
+    # (replication, threat, layer, look); one more look slot for the last-chance salvo
     u_kill = rng.random((r, n, max(n_layers, 1), max_looks + 1, max_salvo))
-    u_disc = rng.random((r, n, max(n_layers, 1)))
+    u_disc = rng.random((r, n, max(n_src, 1)))
     battery_up = rng.random((r, s)) < shooters.reliability[None, :]
     network_up = rng.random(r) < network_reliability
+    u_assess = rng.random((r, n, max(n_layers, 1), max_looks + 1))
 
     killed = np.zeros((r, n), dtype=bool)
     kill_layer = np.full((r, n), -1, dtype=np.int64)
@@ -346,49 +403,61 @@ def fight(shooters: ShooterSet, opp: Opportunities, *, priority: F64, wave: I64 
     inventory = np.broadcast_to(shooters.inventory, (r, s)).copy()
     t_dry = np.full((r, s), np.nan)
     rows = np.arange(r)
-    p_sn = (np.broadcast_to(shooters.p_discriminate[:, None], (s, n)) if p_discriminate is None
-            else np.asarray(p_discriminate, dtype=float))
-    p_sn_fb = p_sn if fallback_p_discriminate is None else np.asarray(fallback_p_discriminate, dtype=float)
     decoys = np.ones(n, dtype=bool) if has_decoys is None else np.asarray(has_decoys, dtype=bool)
+    stripped = np.zeros((s, n), dtype=bool) if decoys_stripped is None else np.asarray(decoys_stripped, dtype=bool)
+    stripped_fb = stripped if fallback_decoys_stripped is None else np.asarray(fallback_decoys_stripped, dtype=bool)
+    p_ka = np.ones(s) if p_kill_assessment is None else np.asarray(p_kill_assessment, dtype=float)
     ka = np.zeros(s) if shooters.kill_assessment_s is None else np.asarray(shooters.kill_assessment_s, float)
     max_salvos = int(np.max(shooters.inventory // np.maximum(shooters.salvo, 1), initial=0)) + 1
     log_size = max_salvos if shooters.launchers is not None else 1
     state = _State(killed=killed, kill_layer=kill_layer, shots=shots, inventory=inventory, t_dry=t_dry,
                    u_kill=u_kill, shooters=shooters, launch_log=np.full((r, s, log_size), np.nan),
                    n_launched=np.zeros((r, s), dtype=np.int64))
+
+    def p_disc_rs(j: int) -> F64:
+        """(r, s) probability each shooter's fire control picks the warhead of complex ``j``."""
+        p = np.where(network_up[:, None], p_sn[:, j][None, :], p_sn_fb[:, j][None, :])
+        strip = np.where(network_up[:, None], stripped[:, j][None, :], stripped_fb[:, j][None, :])
+        return np.where(~decoys[j] | strip, 1.0, p)
+
+    def discriminated(j: int, who: I64) -> NDArray[np.bool_]:
+        """Whether shooter ``who[r]`` picks the warhead of complex ``j`` (shared per source)."""
+        source = np.where(network_up, src[who, j], src_fb[who, j])
+        p = np.where(network_up, p_sn[who, j], p_sn_fb[who, j])
+        draw = u_disc[rows, j, np.maximum(source, 0)]
+        strip = np.where(network_up, stripped[who, j], stripped_fb[who, j])
+        return ~decoys[j] | strip | ((source >= 0) & (draw < p))
+
     for j in engagement_order(priority, wave, opp):
         view = _ThreatView.of(opp, fallback, network_up, j, max_looks)
-        p_disc = np.where(decoys[j], np.where(network_up[:, None], p_sn[:, j][None, :], p_sn_fb[:, j][None, :]),
-                          1.0)  # (r, s)
         for layer in range(n_layers):
             in_layer = shooters.layer == layer
             ok = (~killed[:, j][:, None] & in_layer[None, :] & battery_up & (view.looks > 0)
                   & (inventory >= shooters.salvo[None, :]))
             if not ok.any():
                 continue
-            # preference: most looks, then earliest intercept, then index
-            score = np.where(ok, np.minimum(view.looks, shooters.max_looks[None, :]) * 1e7
-                             - np.minimum(view.t_first, 9e6), -np.inf)
-            pick = np.argmax(score, axis=1)
+            pick = _choose(ok, view, shooters, p_disc_rs(j))
             has = ok[rows, pick]
             n_looks = np.where(has, np.minimum(view.looks[rows, pick], shooters.max_looks[pick]), 0)
-            discriminated = u_disc[:, j, layer] < p_disc[rows, pick]
+            disc = discriminated(j, pick)
+            believed_dead = np.zeros(r, dtype=bool)
             for look in range(max_looks):
-                fire = has & (look < n_looks)
-                state.salvo(j, layer, look, pick, fire, discriminated, view.t_first,
-                            view.t_launch[rows, pick, look])
+                fire = has & (look < n_looks) & ~believed_dead
+                fired = state.salvo(j, layer, look, pick, fire, disc, view.t_first, view.t_launch[rows, pick, look])
+                correct = u_assess[:, j, layer, look] < p_ka[pick]
+                believed_dead |= fired & (killed[:, j] == correct)
             if not last_chance:
                 continue
             # last chance: another shooter of the layer whose window closes after the last look + assessment
             t_after = view.t_final[rows, pick] + ka[pick]
             late = ok & (view.last_chance > t_after[:, None]) & (np.arange(s)[None, :] != pick[:, None])
-            late &= ~killed[:, j][:, None] & (inventory >= shooters.salvo[None, :])
+            late &= (inventory >= shooters.salvo[None, :])
             if not late.any():
                 continue
             other = np.argmax(np.where(late, view.last_chance, -np.inf), axis=1)
-            fire = has & late[rows, other]
-            disc2 = u_disc[:, j, layer] < p_disc[rows, other]
-            state.salvo(j, layer, n_looks, other, fire, disc2, view.last_chance, view.t_launch_last[rows, other])
+            fire = has & late[rows, other] & ~believed_dead
+            state.salvo(j, layer, n_looks, other, fire, discriminated(j, other), view.last_chance,
+                        view.t_launch_last[rows, other])
     return BattleOutcome(killed=killed, kill_layer=kill_layer, engaged=shots.sum(axis=2) > 0, shots=shots,
                          inventory_left=inventory, t_dry_s=t_dry, battery_up=battery_up,
                          network_up=network_up)

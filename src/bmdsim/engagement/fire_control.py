@@ -88,7 +88,7 @@ def _feasible(tr: Trajectories, site_lla: F64, cfg: InterceptorConfig, earth_ell
 
 def fire_control(tr: Trajectories, site_lla: F64, interceptors: list[InterceptorConfig],
                  t_earliest_launch_s: F64, kill_assessment_s: F64, max_looks: NDArray[np.int64],
-                 earth_ellipsoid) -> EngagementWindows:
+                 earth_ellipsoid, t_earliest_intercept_s: F64 | None = None) -> EngagementWindows:
     """Intercept windows and shoot-look-shoot opportunities for ``s`` shooters against ``n`` threats.
 
     Parameters
@@ -104,6 +104,9 @@ def fire_control(tr: Trajectories, site_lla: F64, interceptors: list[Interceptor
         Time after an intercept before the next launch decision [s].
     max_looks : ndarray of int, shape (s,)
     earth_ellipsoid : Ellipsoid
+    t_earliest_intercept_s : ndarray, shape (s, n), optional
+        Earliest time each shooter may intercept each threat (e.g. its own fire-control radar's
+        fire-control-quality track for an interceptor launched on remote data; inf: never). Default: no limit.
     """
     s, n, k = len(interceptors), tr.n, tr.t_s.size
     m = int(max(np.max(max_looks, initial=1), 1))
@@ -122,6 +125,9 @@ def fire_control(tr: Trajectories, site_lla: F64, interceptors: list[Interceptor
         any_geom = geom.any(axis=1)
         w_open[i, any_geom] = np.max(np.where(geom, -t_grid, -np.inf), axis=1)[any_geom] * -1.0
         w_close[i, any_geom] = np.max(np.where(geom, t_grid, -np.inf), axis=1)[any_geom]
+        if t_earliest_intercept_s is not None:
+            with np.errstate(invalid="ignore"):
+                geom &= tr.t_s[None, :] >= t_earliest_intercept_s[i][:, None]
         not_before = t_earliest_launch_s[i].copy()
         ok0 = geom & (t_launch >= not_before[:, None])
         any0 = ok0.any(axis=1)

@@ -24,15 +24,22 @@ F64 = NDArray[np.float64]
 
 
 def layer_kill_probability(pk: ArrayLike, salvo: ArrayLike = 1, looks: ArrayLike = 1,
-                           p_discriminate: ArrayLike = 1.0) -> F64:
+                           p_discriminate: ArrayLike = 1.0, p_kill_assessment: ArrayLike = 1.0) -> F64:
     """Probability that one layer kills a threat, given that the layer works.
 
-    ``p_discriminate * (1 - (1 - pk)^(salvo * looks))``: the warhead must be the object engaged; then the
-    ``salvo * looks`` shots are independent (shoot-look-shoot only saves interceptors, not kill chance,
-    under perfect kill assessment) [W99].
+    With perfect kill assessment, ``p_discriminate * (1 - (1 - pk)^(salvo * looks))``: the warhead must be
+    the object engaged; then the ``salvo * looks`` shots are independent (shoot-look-shoot only saves
+    interceptors, not kill chance) [W99]. With kill assessment right with probability ``q``, the next look
+    follows a miss only if the miss is seen (``q``), so with ``P = 1 - (1 - pk)^salvo`` per salvo the layer
+    kills with ``p_discriminate * P * sum_{i<looks} ((1 - P) q)^i``.
     """
-    pk, salvo, looks, pd = (np.asarray(x, dtype=float) for x in (pk, salvo, looks, p_discriminate))
-    return pd * (1.0 - (1.0 - pk) ** (salvo * looks))
+    pk, salvo, looks, pd, q = (np.asarray(x, dtype=float)
+                               for x in (pk, salvo, looks, p_discriminate, p_kill_assessment))
+    p_salvo = 1.0 - (1.0 - pk) ** salvo
+    ratio = (1.0 - p_salvo) * q
+    with np.errstate(divide="ignore", invalid="ignore"):
+        series = np.where(ratio < 1.0, (1.0 - ratio**looks) / (1.0 - ratio), looks)
+    return pd * p_salvo * series
 
 
 def expected_shots(pk: ArrayLike, salvo: ArrayLike = 1, looks: ArrayLike = 1,
@@ -49,6 +56,43 @@ def expected_shots(pk: ArrayLike, salvo: ArrayLike = 1, looks: ArrayLike = 1,
     with np.errstate(divide="ignore", invalid="ignore"):
         series = np.where(q < 1.0, (1.0 - q**looks) / (1.0 - q), looks)
     return salvo * (pd * series + (1.0 - pd) * looks)
+
+
+def expected_shots_imperfect_assessment(pk: float, salvo: int, looks: int, p_discriminate: float,
+                                        p_kill_assessment: float) -> float:
+    """Expected interceptors a working layer fires at one threat with imperfect kill assessment.
+
+    A two-state chain over the looks: before look i the layer fires at a threat that is alive (``a_i``) or
+    already dead but taken for alive (``d_i``). After a salvo at a live warhead: killed with ``P`` and then
+    fired at again only if the kill is missed (``1 - q``); missed with ``1 - P`` and fired at again only if
+    the miss is seen (``q``). After a salvo at a dead threat, fired at again with ``1 - q``. With the
+    wrong object engaged (``1 - p_discriminate``) the warhead is never killed and each miss is seen with
+    ``q``. Expected shots: ``salvo * sum_i (a_i + d_i)``.
+    """
+    p_salvo = 1.0 - (1.0 - pk) ** salvo
+    q = p_kill_assessment
+
+    def shots(p: float) -> float:
+        a, d, total = 1.0, 0.0, 0.0
+        for _ in range(int(looks)):
+            total += a + d
+            a, d = a * (1.0 - p) * q, a * p * (1.0 - q) + d * (1.0 - q)
+        return salvo * total
+
+    return p_discriminate * shots(p_salvo) + (1.0 - p_discriminate) * shots(0.0)
+
+
+def threat_leak_probability_shared_discrimination(kill_if_discriminated: ArrayLike, layer_reliability: ArrayLike,
+                                                  p_discriminate: float) -> F64:
+    """Leak probability through independent layers that all rely on one discrimination outcome.
+
+    The complex's warhead is picked once (``p_discriminate``) for every layer [W99, shared discrimination]:
+    ``(1 - p_d) + p_d * prod_l (1 - r_l K_l)`` with ``K_l`` the layer's kill probability given the warhead
+    was picked; compare :func:`threat_leak_probability` with independent picks per layer.
+    """
+    k = np.asarray(kill_if_discriminated, dtype=float)
+    rel = np.asarray(layer_reliability, dtype=float)
+    return (1.0 - p_discriminate) + p_discriminate * np.prod(1.0 - rel * k, axis=-1)
 
 
 def threat_leak_probability(layer_kill: ArrayLike, layer_reliability: ArrayLike) -> F64:

@@ -32,6 +32,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 F64 = NDArray[np.float64]
+FLOWS = ("tracks", "early_warning", "discrimination")
+"""The kinds of data an agreement may carry: sensor tracks, infrared early-warning cues, and the
+discrimination outcomes of a sensor (which object of a threat complex is the warhead). Kill assessment is
+made by each shooter's own fire-control radar (docs/methods/engagement.md), so it never crosses a border."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -43,8 +47,13 @@ class Agreement:
     latency_s: float
     relay: bool = True
     """Whether the receiver may pass the provider's data on under other agreements."""
+    flows: frozenset[str] = frozenset(FLOWS)
+    """The kinds of data released (:data:`FLOWS`)."""
 
     def __post_init__(self) -> None:
+        unknown = set(self.flows) - set(FLOWS)
+        if unknown:
+            raise ValueError(f"Agreement.flows: unknown flow {sorted(unknown)[0]!r} (flows: {', '.join(FLOWS)})")
         if not self.provider or not self.receiver:
             raise ValueError("Agreement.provider and Agreement.receiver must be nation names")
         if self.provider == self.receiver:
@@ -72,18 +81,23 @@ class Architecture:
                     raise ValueError(f"Architecture[{self.name}].agreements[{i}].{role}: unknown nation "
                                      f"{nation!r} (known: {', '.join(self.nations)})")
 
-    def latency_matrix_s(self) -> F64:
-        """Shortest data latency from provider nation i to receiver nation j [s], shape (k, k).
+    def latency_matrix_s(self, flow: str = "tracks") -> F64:
+        """Shortest latency of one kind of data from provider nation i to receiver nation j [s], shape (k, k).
 
-        0 on the diagonal (a nation's own sensors) and inf where no chain of agreements connects them.
-        A hop through a nation is allowed only if the agreement that brought the data there permits relay.
+        0 on the diagonal (a nation's own sensors) and inf where no chain of agreements carrying ``flow``
+        connects them. A hop through a nation is allowed only if the agreement that brought the data there
+        permits relay.
         """
+        if flow not in FLOWS:
+            raise ValueError(f"Architecture.latency_matrix_s: unknown flow {flow!r} (flows: {', '.join(FLOWS)})")
         k = len(self.nations)
         idx = {n: i for i, n in enumerate(self.nations)}
         direct = np.full((k, k), np.inf)
         np.fill_diagonal(direct, 0.0)
         relayable = np.zeros((k, k), dtype=bool)
         for ag in self.agreements:
+            if flow not in ag.flows:
+                continue
             i, j = idx[ag.provider], idx[ag.receiver]
             if ag.latency_s < direct[i, j]:
                 direct[i, j] = ag.latency_s
@@ -99,8 +113,9 @@ class Architecture:
             can_relay = can_relay | (better & can_relay[m : m + 1, :])
         return lat
 
-    def sensor_access(self, receiver: str, sensor_nations: Sequence[str]) -> tuple[NDArray[np.bool_], F64]:
-        """Which sensors ``receiver`` may use and with what latency.
+    def sensor_access(self, receiver: str, sensor_nations: Sequence[str],
+                      flow: str = "tracks") -> tuple[NDArray[np.bool_], F64]:
+        """Which sensors' data of kind ``flow`` ``receiver`` may use and with what latency.
 
         Parameters
         ----------
@@ -117,7 +132,7 @@ class Architecture:
         """
         if receiver not in self.nations:
             raise ValueError(f"Architecture[{self.name}]: unknown nation {receiver!r}")
-        lat = self.latency_matrix_s()
+        lat = self.latency_matrix_s(flow)
         idx = {n: i for i, n in enumerate(self.nations)}
         j = idx[receiver]
         latency = np.array([lat[idx[n], j] if n in idx else np.inf for n in sensor_nations], dtype=float)

@@ -15,6 +15,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from bmdsim.scenario.catalog import Figure, load_builtin_catalog
 
 
+class RemoteData(BaseModel):
+    """Whether an interceptor may be launched, or also guided to intercept, on remote sensors' data."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    mode: Literal["none", "launch-on-remote", "engage-on-remote"]
+    source: str
+    note: str | None = None
+
+
 class InterceptorEntry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     name: str
@@ -37,6 +46,9 @@ class InterceptorEntry(BaseModel):
     rounds_per_launcher: Figure | None = None
     reaction_time_s: Figure
     ballistic_coefficient_kg_m2: Figure | None = None
+    remote_data: RemoteData
+    """Use of off-board (remote) sensor data: ``none`` (own fire-control radar only), ``launch-on-remote``
+    (launch on remote data, own radar guides the intercept) or ``engage-on-remote`` (own radar not needed)."""
 
 
 class InterceptorCatalog(BaseModel):

@@ -71,6 +71,12 @@ class ShooterEntry(_Model):
     """Override of the discrimination probability of this shooter's fire control; by default it is the
     best ``p_discriminate`` among the sensors its nation may use that detect the threat."""
     fire_control_radar: str | None = None
+    """The battery's or ship's own fire-control radar (a sensor name). Required unless the interceptor can
+    engage on remote data (catalog ``remote_data``); see docs/methods/engagement.md."""
+    p_kill_assessment: float = Field(default=1.0, ge=0.0, le=1.0)
+    """Probability the shooter assesses a salvo's result correctly. The default 1 is perfect kill
+    assessment, the optimistic assumption of most public analyses; imperfect kill assessment is a stated
+    input (Wilkening 1999 discusses it), not a published figure."""
     launchers: int | None = Field(default=None, ge=1, le=1000)
     """Launchers of the battery (None: no limit, e.g. a ship's vertical launch cells)."""
     launcher_cycle_s: float = Field(default=10.0, ge=0.0)
@@ -99,6 +105,9 @@ class RaidEntry(_Model):
     profile: Literal["minimum-energy", "lofted", "depressed"] = "minimum-energy"
     wave: int | None = Field(default=None, ge=0)
     decoys: int = Field(default=0, ge=0, le=100, description="decoys or debris objects in each threat complex")
+    decoy_kind: Literal["light", "heavy"] = "light"
+    """``light`` decoys and debris are stripped by the atmosphere below ``countermeasures.filter_altitude_km``;
+    ``heavy`` (re-entry) decoys are not."""
     source: str | None = None
 
 
@@ -107,6 +116,9 @@ class AgreementEntry(_Model):
     receiver: str
     latency_s: float = Field(ge=0.0)
     relay: bool = True
+    flows: list[Literal["tracks", "early_warning", "discrimination"]] = Field(
+        default_factory=lambda: ["tracks", "early_warning", "discrimination"], min_length=1)
+    """What the agreement releases: sensor tracks, infrared early-warning cues, discrimination data."""
 
 
 class ArchitectureEntry(_Model):
@@ -144,6 +156,21 @@ class FootprintSettings(_Model):
     coverage_rcs_m2: float = Field(default=0.01, gt=0.0)
 
 
+class EarlyWarningEntry(_Model):
+    """A space-based infrared early-warning system, its owner, and so who may receive its cues."""
+
+    name: str = Field(min_length=1)
+    system: str = Field(default="sbirs", description="infrared catalog key")
+    nation: str
+    source: str | None = None
+
+
+class CountermeasureSettings(_Model):
+    filter_altitude_km: float = Field(default=90.0, ge=0.0, le=200.0)
+    """Altitude below which the atmosphere strips light decoys and debris from a threat complex [km]
+    (docs/methods/engagement.md gives the basis of the default)."""
+
+
 class NetworkSettings(_Model):
     latency_s: float = Field(default=4.0, ge=0.0)
     relay_latency_s: float | None = Field(default=None, ge=0.0)
@@ -178,6 +205,8 @@ class ScenarioConfig(_Model):
         default_factory=lambda: ["national", "bilateral", "trilateral"], min_length=1)
     network: NetworkSettings = NetworkSettings()
     tracking: TrackingSettings = TrackingSettings()
+    early_warning: list[EarlyWarningEntry] = Field(default_factory=list)
+    countermeasures: CountermeasureSettings = CountermeasureSettings()
     monte_carlo: MonteCarloSettings = MonteCarloSettings()
     overrides: dict[str, float] = Field(default_factory=dict)
     variants: list[VariantEntry] = Field(default_factory=list)
@@ -192,7 +221,7 @@ class ScenarioConfig(_Model):
 
     @model_validator(mode="after")
     def _unique_names(self) -> ScenarioConfig:
-        for group in ("sensors", "shooters", "assets", "raids", "variants"):
+        for group in ("sensors", "shooters", "assets", "raids", "variants", "early_warning"):
             names = [e.name for e in getattr(self, group)]
             dup = {n for n in names if names.count(n) > 1}
             if dup:

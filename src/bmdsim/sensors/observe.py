@@ -297,9 +297,10 @@ def observe(traj: Trajectories, sites: Sequence[RadarSite], seed: Seed, *, rcs: 
         observe threats in batches, see the module docstring).
     rcs : ThreatRcs
         RCS of each object before and after burnout (:mod:`.rcs`).
-    cue_time_s : array_like, shape (n,), optional
-        Time from which each object's search benefits from a cue (e.g. ``InfraredCues.t_cue_s``); NaN or
-        None for no cue.
+    cue_time_s : array_like, shape (n,) or (len(sites), n), optional
+        Time from which each object's search benefits from a cue (e.g. ``InfraredCues.t_cue_s``), the same
+        for every site or one row per site (the time the warning reaches that radar's nation); NaN or None
+        for no cue.
     threat_ids : array_like of int, shape (n,), optional
         Global, non-negative ids of the objects (default ``0..n-1``); measurements carry them.
     refraction_k : float
@@ -316,14 +317,17 @@ def observe(traj: Trajectories, sites: Sequence[RadarSite], seed: Seed, *, rcs: 
         raise ValueError(f"observe: threat_ids must have shape ({n},), got {ids.shape}")
     if rcs.n != n:
         raise ValueError(f"observe: rcs holds {rcs.n} objects, the trajectories {n}")
-    cue = np.full(n, np.nan) if cue_time_s is None else np.asarray(cue_time_s, dtype=float).reshape(n)
+    cue = np.full(n, np.nan) if cue_time_s is None else np.asarray(cue_time_s, dtype=float)
+    if cue.ndim == 2 and cue.shape != (len(sites), n):
+        raise ValueError(f"observe: cue_time_s must have shape ({n},) or ({len(sites)}, {n}), got {cue.shape}")
+    cues = cue if cue.ndim == 2 else np.broadcast_to(cue.reshape(n), (len(sites), n))
     if traj.t_s.size < 2:
         raise ValueError("observe: the trajectories need a time grid of at least two points (output_step_s)")
     step = traj.t_s[1] - traj.t_s[0]
     if traj.t_s.size >= 3 and not np.allclose(np.diff(traj.t_s), step, rtol=1e-9, atol=1e-9):
         raise ValueError("observe: the trajectory time grid must be uniform")
     root = root_sequence(seed)
-    results = [_observe_site(site, traj, rcs, cue, ids, root, refraction_k) for site in sites]
+    results = [_observe_site(site, traj, rcs, cues[i], ids, root, refraction_k) for i, site in enumerate(sites)]
     return _assemble(results, sensor_sites(sites), ids)
 
 

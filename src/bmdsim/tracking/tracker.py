@@ -340,15 +340,29 @@ def _initiate(meas: Measurements, table: NDArray[np.int64], config: TrackerConfi
     t_init, next_pos = np.full(n, np.nan), np.zeros(n, dtype=np.int64)
     x_init, P_init = np.full((n, 6), np.nan), np.full((n, 6, 6), np.nan)
     has = np.zeros(0, dtype=np.int64)
-    if table.shape[1] >= M:
-        tt = np.where(table >= 0, meas.t_s[np.maximum(table, 0)], np.nan)
-        span = tt[:, M - 1:] - tt[:, : tt.shape[1] - M + 1]  # NaN where padded: compares False
-        ok = (span <= config.init_window_s) & (span >= config.init_min_span_s)
+    K = table.shape[1]
+    if K >= M:
+        # For each detection e (the last of a window), the earliest detection s(e) within init_window_s
+        # before it: the window holds e - s + 1 detections spanning t_e - t_s. Any M of N within the
+        # window qualifies, not only M consecutive ones, so that more sensors (interleaved detections)
+        # can only start a track sooner.
+        tt = np.where(table >= 0, meas.t_s[np.maximum(table, 0)], np.inf)
+        start = np.empty((n, K), dtype=np.int64)
+        for r in range(n):  # one small sorted search per threat (exact: no offsets added to the times)
+            start[r] = np.searchsorted(tt[r], tt[r] - config.init_window_s, side="left")
+        count = np.arange(K)[None, :] - start + 1
+        with np.errstate(invalid="ignore"):  # inf - inf where padded: NaN, excluded below
+            span = tt - np.take_along_axis(tt, np.clip(start, 0, K - 1), axis=1)
+            ok = np.isfinite(tt) & (count >= M) & (span >= config.init_min_span_s)
         has = np.flatnonzero(ok.any(axis=1))
     if has.size == 0:
         return _Initiation(t_s=t_init, next_pos=next_pos, x=x_init, P=P_init)
-    j0 = np.argmax(ok[has], axis=1)
-    rows = table[has[:, None], j0[:, None] + np.arange(M)]  # (p, M)
+    e = np.argmax(ok[has], axis=1)  # the detection that completes the first qualifying window
+    s0 = start[has, e]
+    # M detections spread over the window: its first, its last, and evenly spaced ones between
+    pick = s0[:, None] + np.rint(np.linspace(0.0, 1.0, M)[None, :] * (e - s0)[:, None]).astype(np.int64)
+    j0 = e - (M - 1)  # so that next_pos = e + 1 below
+    rows = table[has[:, None], pick]  # (p, M)
     s = meas.sensor[rows]
     y, C = spherical_to_ecef(meas.z[rows], meas.sigma[rows], meas.sites.r_ecef_m[s],
                              meas.sites.R_enu_from_ecef[s])
