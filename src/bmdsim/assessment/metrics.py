@@ -228,6 +228,11 @@ def summary_table(res: RunResult) -> pd.DataFrame:
         for col in ("expected_leakers", "p_zero_leakers", "threats_engageable", "expected_interceptors",
                     "expected_cost_usd"):
             df[f"{col}_vs_national"] = df[col] - base[col]
+        # paired standard error: every architecture fights the same draws (common random numbers)
+        nat = res.architectures["national"].outcome.leakers.astype(float)
+        df["expected_leakers_vs_national_se"] = [
+            float(np.std(a.outcome.leakers - nat, ddof=1) / np.sqrt(nat.size)) if nat.size > 1 else 0.0
+            for a in res.architectures.values()]
     return df
 
 

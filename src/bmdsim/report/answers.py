@@ -20,8 +20,9 @@ import pandas as pd
 from bmdsim.report.load import RunFiles, baseline_index
 from bmdsim.report.text import Column, fmt_num, fmt_pm, render
 
-SE_NOTE = ("± is one standard error over the Monte Carlo replications; for a difference, sqrt(se_a² + se_b²), "
-           "an upper bound since both sides share their random draws.")
+SE_NOTE = ("± is one standard error over the Monte Carlo replications; for a difference between architectures "
+           "the paired error of the per-replication difference (same draws), otherwise sqrt(se_a² + se_b²), an "
+           "upper bound since both sides share their random draws.")
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,7 @@ def phases_covered(first: float, last: float, th: dict | pd.Series) -> list[str]
 
 def detections(run: RunFiles) -> Answer:
     """Radar by threat: first detection after launch, how long, flight phases covered (detected pairs)."""
-    sensors = run.table("sensors")
+    sensors = run.table_for("sensors")
     threats = run.table("threats")
     th = (threats.drop_duplicates("threat").set_index("threat") if not threats.empty else pd.DataFrame())
     cols = [Column("sensor", "radar", "<"), Column("nation", "nation", "<"), Column("threat", "threat", "<"),
@@ -187,7 +188,8 @@ def detections(run: RunFiles) -> Answer:
         if unseen:
             notes.append("Not detected by any radar: threat " + ", ".join(str(x) for x in unseen) + ".")
     notes.append("Phases: boost to burnout, midcourse to re-entry below 100 km, terminal to impact.")
-    return Answer(f"Which radar detects which missile: {run_label(run)}", cols, rows, raw, tuple(notes))
+    under = f" (cues shared as under {run.shown_architecture})" if "architecture" in sensors.columns else ""
+    return Answer(f"Which radar detects which missile: {run_label(run)}{under}", cols, rows, raw, tuple(notes))
 
 
 def detections_by_variant(runs: list[RunFiles]) -> Answer:
@@ -196,7 +198,7 @@ def detections_by_variant(runs: list[RunFiles]) -> Answer:
     b = runs[baseline_index(runs)]
 
     def seen(run: RunFiles) -> dict[int, pd.DataFrame]:
-        s = run.table("sensors")
+        s = run.table_for("sensors")
         return {int(j): g for j, g in s[s["detections"] > 0].groupby("threat")} if not s.empty else {}
 
     base_seen = seen(b)
@@ -227,11 +229,50 @@ def detections_by_variant(runs: list[RunFiles]) -> Answer:
     return Answer(f"Detection by variant: {b.name.split(':')[0]}", cols, rows, raw)
 
 
+def attribution(run: RunFiles) -> Answer | None:
+    """Each sharing link's share of the value of cooperation: the architecture without it ("removed") and
+    national with it alone ("added"), paired differences with standard errors."""
+    at = run.table("attribution")
+    if at.empty or "leakers_delta" not in at.columns:
+        return None
+    cols = [Column("architecture", "architecture", "<"), Column("link", "link", "<"),
+            Column("change", "change", "<"), Column("leakers_delta", "leakers change"),
+            Column("interceptors_delta", "interceptors change"), Column("cost_usd_delta", "cost change $M"),
+            Column("note", "note", "<")]
+    rows, raw, footnotes = [], [], []
+    flows = {str(f) for f in at.get("flows", pd.Series(dtype=str))}
+    same_flows = len(flows) == 1
+    for _, r in at.iterrows():
+        link = f"{r['provider']} → {r['receiver']}"
+        if not same_flows:
+            link += f" ({str(r.get('flows', '')).replace('+', ', ')})"
+        note = str(r.get("note") or "")
+        note = "" if note == "nan" else note
+        marker = "-"
+        if note:
+            marker = f"[{len(footnotes) + 1}]"
+            footnotes.append(f"{marker} {r['architecture']}, {link} {r['change']}: {note}.")
+        rows.append([str(r["architecture"]), link, str(r["change"]),
+                     fmt_pm(_f(r, "leakers_delta"), _f(r, "leakers_delta_se"), signed=True),
+                     fmt_pm(_f(r, "interceptors_delta"), _f(r, "interceptors_delta_se"), 1, signed=True),
+                     fmt_num(_f(r, "cost_usd_delta") / 1e6, 1, signed=True), marker])
+        raw.append([r["architecture"], link, r["change"], _f(r, "leakers_delta"), _f(r, "interceptors_delta"),
+                    _f(r, "cost_usd_delta"), note])
+    carried = f"Every link carries {next(iter(flows)).replace('+', ', ')}. " if same_flows and flows else ""
+    return Answer(f"Value of each sharing link: {run_label(run)}", cols, rows, raw,
+                  (carried + "removed: the architecture without the link minus with it (positive = the link saves "
+                   "missiles); added: national plus the link alone minus national (negative = it saves).",
+                   "± paired standard error (same raids, tracks and battle draws).", *footnotes))
+
+
 def answers(runs: list[RunFiles]) -> list[Answer]:
     """The tables that answer a results folder's question."""
     if runs and all(r.is_sensor_only for r in runs):
         return [detections(r) for r in runs] + ([detections_by_variant(runs)] if len(runs) > 1 else [])
     out = [cooperation(runs)]
+    link = attribution(runs[baseline_index(runs)])
+    if link is not None:
+        out.append(link)
     if len(runs) > 1:
         out.append(variants_vs_baseline(runs))
     return out

@@ -51,8 +51,7 @@ def _geo_layout(lat: list[float], lon: list[float], height: int = 560) -> dict:
 
 def chosen_architecture(run: RunFiles) -> str:
     """The architecture the maps and timelines show: the last one run (the most sharing in the presets)."""
-    names = list(run.architectures)
-    return names[-1] if names else ""
+    return run.shown_architecture
 
 
 def threat_outcomes(run: RunFiles, arch: str) -> dict[int, str]:
@@ -60,7 +59,7 @@ def threat_outcomes(run: RunFiles, arch: str) -> dict[int, str]:
     if th.empty:
         return {}
     if run.is_sensor_only:
-        det = run.table("sensors")
+        det = run.table_for("sensors", arch)
         seen = set(det.loc[det["detections"] > 0, "threat"].astype(int)) if not det.empty else set()
         return {int(j): "detected" if int(j) in seen else "not detected" for j in th["threat"].unique()}
     t = th[th["architecture"] == arch]
@@ -218,7 +217,7 @@ def raid_timelines(run: RunFiles) -> list[go.Figure]:
             if col in g.columns:
                 fig.add_trace(go.Scatter(x=g[col], y=ys, mode="markers", name=name,
                                          marker={"color": colour, "symbol": sym, "size": 9}))
-        sens = run.table("sensors")
+        sens = run.table_for("sensors", arch)
         if not sens.empty and "first_detection_s" in sens.columns:
             d = sens[sens["threat"].isin(g["threat"]) & sens["first_detection_s"].notna()]
             yl = {int(j): y for j, y in zip(g["threat"], ys, strict=True)}
@@ -257,7 +256,8 @@ def fmt(x: object) -> str:
 
 def detection_timeline(run: RunFiles) -> go.Figure | None:
     """Which radar sees which missile, when, against each threat's boost, midcourse and terminal phases."""
-    sensors, th = run.table("sensors"), run.table("threats")
+    arch = chosen_architecture(run)
+    sensors, th = run.table_for("sensors", arch), run.table("threats")
     if sensors.empty or th.empty:
         return None
     th = th.drop_duplicates("threat").set_index("threat")
@@ -288,7 +288,7 @@ def detection_timeline(run: RunFiles) -> go.Figure | None:
                                                f"{float(s['first_detection_s']) - t0:.0f} s after launch, "
                                                f"{int(s['detections'])} detections"),
                                  hoverinfo="text"))
-    fig.update_layout(title={"text": esc(f"Detections: {run.name}")}, barmode="overlay",
+    fig.update_layout(title={"text": esc(f"Detections: {run.name} (cues shared as under {arch})")}, barmode="overlay",
                       height=160 + 24 * len(rows_y), margin={"l": 10, "r": 10, "t": 40, "b": 40},
                       xaxis={"title": {"text": "time after launch [s]"}},
                       yaxis={"autorange": "reversed", "type": "category", "categoryorder": "array",

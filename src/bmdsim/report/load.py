@@ -53,6 +53,19 @@ class RunFiles:
                 raise ResultsError(f"{pq if pq.exists() else csv}: cannot read table: {exc}") from None
         return self._cache[name]
 
+    @property
+    def shown_architecture(self) -> str:
+        """The architecture maps and timelines show: the last one run (the most sharing in the presets)."""
+        names = list(self.architectures)
+        return names[-1] if names else ""
+
+    def table_for(self, name: str, architecture: str | None = None) -> pd.DataFrame:
+        """A table's rows for one architecture (the shown one by default) if it has an architecture column."""
+        df = self.table(name)
+        if df.empty or "architecture" not in df.columns:
+            return df
+        return df[df["architecture"] == (architecture or self.shown_architecture)]
+
     def has(self, name: str) -> bool:
         return not self.table(name).empty
 
