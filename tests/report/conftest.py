@@ -15,11 +15,12 @@ sensors:
   - {name: "tpy2<script>window.PWNED=3</script>", type: tpy2-fbm, nation: US, site: shariki, boresight_az_deg: 270}
   - {name: greenpine-north, type: green-pine, nation: ROK, site: greenpine-north, boresight_az_deg: 340}
   - {name: mpq65-osan, type: mpq65, nation: US, site: osan-ab, boresight_az_deg: 0}
+  - {name: mpq65-seoul, type: mpq65, nation: ROK, site: rok-patriot-seoul, boresight_az_deg: 0}
 shooters:
   - {name: "patriot <a href='javascript:window.PWNED=4'>osan</a>", nation: US, site: osan-ab,
-     interceptor: pac-3-cri, inventory: 8}
+     interceptor: pac-3-cri, inventory: 8, fire_control_radar: mpq65-osan}
   - {name: patriot-rok, nation: ROK, site: rok-patriot-seoul, interceptor: pac-2-gem-t, inventory: 8,
-     enabled: false}
+     fire_control_radar: mpq65-seoul, enabled: false}
 assets:
   - {name: "osan<img src=x onerror=window.PWNED=5>", site: osan-ab, value: 8}
 raids:
