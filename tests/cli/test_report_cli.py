@@ -68,11 +68,13 @@ def test_help_lists_architectures_and_examples(capsys, monkeypatch):
     assert "catalog" in out and "report" in out and "compare" in out
 
 
-def test_progress_prints_plain_lines_with_counters_when_piped():
+def test_progress_prints_plain_lines_with_counters_when_piped(monkeypatch):
     import io
 
+    import bmdsim.cli.progress as progress
     from bmdsim.cli.progress import RunProgress
 
+    monkeypatch.setattr(progress, "PLAIN_EVERY_S", 0.0)
     buf = io.StringIO()
     with RunProgress(2, 3, stream=buf) as show:
         cb = show.stage_callback(0, "baseline")

@@ -12,6 +12,9 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
+PLAIN_EVERY_S = 5.0
+"""Least interval between two progress lines when the output is not a terminal [s]."""
+
 
 class RunProgress:
     """Show how far a run has got. Use as a context manager; ``stage_callback(i, variant)`` per case."""
@@ -27,6 +30,8 @@ class RunProgress:
         self._bar = None
         self._task = None
         self._last = ""
+        self._last_print_s = -PLAIN_EVERY_S
+        self._last_case = -1
 
     def __enter__(self) -> RunProgress:
         if not self.quiet and self.is_tty:
@@ -58,8 +63,11 @@ class RunProgress:
             self._bar.update(self._task, description=text, eta=self._eta(case))
         elif text != self._last:
             elapsed = time.perf_counter() - self.t0
-            eta = self._eta(case)
-            print(f"[{elapsed:5.0f} s] {text}" + (f" ({eta})" if eta else ""), file=self.stream, flush=True)
+            # plain lines for logs: the first of each variant, then at most one every PLAIN_EVERY_S
+            if case != self._last_case or elapsed - self._last_print_s >= PLAIN_EVERY_S:
+                eta = self._eta(case)
+                print(f"[{elapsed:5.0f} s] {text}" + (f" ({eta})" if eta else ""), file=self.stream, flush=True)
+                self._last_print_s, self._last_case = elapsed, case
         self._last = text
 
     def stage_callback(self, case: int, variant: str | None) -> Callable[[str], None]:
