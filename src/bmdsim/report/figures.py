@@ -37,8 +37,8 @@ def _geo_layout(lat: list[float], lon: list[float], height: int = 560) -> dict:
     if float(np.ptp(lon_a)) > 180.0:  # the points straddle the antimeridian: centre the map on the Pacific
         lon_a = np.mod(lon_a, 360.0)
     rotation = float(lon_a.min() + lon_a.max()) / 2.0  # Plotly centres the view on the rotation
-    pad_lat = max(2.0, 0.08 * float(np.ptp(lat_a)))
-    pad_lon = max(2.0, 0.08 * float(np.ptp(lon_a)))
+    pad_lat = max(0.4, 0.1 * float(np.ptp(lat_a)))
+    pad_lon = max(0.4, 0.1 * float(np.ptp(lon_a)))
     return {"height": height, "margin": {"l": 0, "r": 0, "t": 40, "b": 0},
             "legend": {"bgcolor": "rgba(255,255,255,0.85)", "x": 0.01, "y": 0.99},
             "geo": {"resolution": 50, "scope": "world", "showland": True, "landcolor": "#f2efe6",
