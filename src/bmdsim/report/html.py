@@ -28,7 +28,8 @@ from bmdsim.report.load import RunFiles, baseline_index, load_folder
 
 CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; "
        "font-src data:; connect-src 'none'")
-TABLES = ("summary", "raids", "assets", "threats", "engagements", "batteries", "nations", "sensors")
+TABLES = ("summary", "attribution", "raids", "assets", "threats", "engagements", "batteries", "nations", "sensors",
+          "spent_stages")
 MAX_MAP_RUNS = 4
 
 CSS = """
