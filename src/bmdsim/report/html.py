@@ -155,7 +155,7 @@ def frame_html(df: pd.DataFrame, max_rows: int = 400) -> str:
 
 def assumptions_html(run: RunFiles) -> str:
     """Every catalog entry the scenario uses: each figure, its value, status and source."""
-    from bmdsim.report.catalog import entries, entry_table, status
+    from bmdsim.report.catalog import entries, entry_table
 
     sc = run.scenario
     used = {"threats": sorted({str(r.get("missile")) for r in sc.get("raids") or [] if isinstance(r, dict)}),
@@ -176,14 +176,14 @@ def assumptions_html(run: RunFiles) -> str:
             a = entry_table(kind, key)
             rows = []
             for r in a.rows:
-                tag = status(r[3]) or r[2]
+                tag = r[2] if r[2] not in ("", "-") else "no source tag"
                 counts[tag] = counts.get(tag, 0) + 1
                 rows.append(f"<tr><td>{esc(r[0])}</td><td class='n'>{esc(r[1])}</td>"
                             f"<td class='tag-{esc(r[2])}'>{esc(r[2])}</td><td>{esc(r[3])}</td></tr>")
             out.append(f"<details><summary>{esc(kind)}: {esc(key)} ({len(rows)} figures)</summary>"
                        f"<p class='note'>{esc(a.title)}</p><table><thead><tr><th>figure</th><th>value</th>"
                        f"<th>status</th><th>source</th></tr></thead><tbody>{''.join(rows)}</tbody></table></details>")
-    tally = ", ".join(f"{n} {esc(k or 'untagged')}" for k, n in sorted(counts.items()))
+    tally = ", ".join(f"{n} {esc(k)}" for k, n in sorted(counts.items()))
     out.insert(1, f'<p class="note">Figures used: {tally}.</p>')
     return "".join(out)
 
