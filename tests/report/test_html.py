@@ -72,3 +72,20 @@ def test_report_command_rebuilds_from_files(capsys, defended_folder, sensor_fold
     assert 'id="detections"' in text and "tpy2-kyogamisaki" in text
     assert main(["report", str(defended_folder / "nothing")]) == 2
     assert "no such results folder" in capsys.readouterr().err
+
+
+def test_report_is_deterministic(defended_folder, tmp_path):
+    # two identical runs differ only in measured stage times (results.json): their reports must not
+    import json
+    import shutil
+
+    from bmdsim.report.html import write_report
+
+    copy = tmp_path / "copy"
+    shutil.copytree(defended_folder, copy)
+    for sub in ("baseline", "more"):
+        path = copy / sub / "results.json"
+        data = json.loads(path.read_text())
+        data["stage_seconds"] = {k: v + 1.0 for k, v in data.get("stage_seconds", {}).items()}
+        path.write_text(json.dumps(data))
+    assert write_report(copy).read_bytes() == write_report(defended_folder).read_bytes()

@@ -189,16 +189,16 @@ def assumptions_html(run: RunFiles) -> str:
 
 
 def provenance_html(runs: list[RunFiles]) -> str:
+    """Version, seed, replications and scenario digest of each run (not the measured stage times, which
+    would make two identical runs give different reports: they are in results.json)."""
     rows = []
     for r in runs:
         res = r.results
-        stages = ", ".join(f"{esc(k)} {float(v):.1f} s" for k, v in (res.get("stage_seconds") or {}).items()
-                           if isinstance(v, int | float))
         rows.append(f"<tr><td>{esc(run_label(r))}</td><td>{esc(res.get('bmdsim_version'))}</td>"
                     f"<td>{esc(res.get('seed'))}</td><td>{esc(res.get('replications'))}</td>"
-                    f"<td><code>{esc(str(res.get('scenario_sha256', ''))[:16])}</code></td><td>{stages}</td></tr>")
+                    f"<td><code>{esc(str(res.get('scenario_sha256', '')))}</code></td></tr>")
     return ("<table><thead><tr><th>run</th><th>bmdsim</th><th>seed</th><th>replications</th>"
-            "<th>scenario SHA-256</th><th>time per stage</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+            "<th>SHA-256 of scenario.resolved.yaml</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
 
 
 def build_page(runs: list[RunFiles]) -> Page:
