@@ -6,6 +6,11 @@ bounds until the maximum range on the full model (rotating WGS 84 Earth, J2, dra
 ``catalog/threats.yaml`` by hand, with a note, so that the catalog stays the single, commented source.
 ``tests/flight/test_catalog_ranges.py`` then checks every entry within 5%.
 
+Missiles with a calibrating lofted test in ``catalog/flight_tests.yaml`` (``calibrates: true``) are tuned to
+that test instead: the figure is bisected until a full burn on the lofted arc to the published ground range
+reaches the published apogee. Their maximum range is then a result, compared with published estimates by
+``bmdsim lofted-tests`` and ``tests/flight/test_lofted_tests.py``.
+
 Run: ``python scripts/tune_catalog.py [KEY ...]``.
 """
 
@@ -63,13 +68,63 @@ def tune(key: str, raw: dict, iterations: int = 14) -> tuple[float, float, bool]
     return x, rng(x), True
 
 
+def lofted_apogee_km(key: str, raw: dict, test) -> float:
+    """Apogee of the full-burn lofted arc to the test's ground range [km] (inf if the arc cannot be flown)."""
+    from bmdsim.earth.geodesy import surface_forward
+    from bmdsim.earth.model import EarthModel
+    from bmdsim.flight.targeting import UnreachableTargetError, target_missile
+
+    vehicle = vehicle_from_entry(key, ThreatEntry.model_validate(raw))
+    earth = EarthModel()
+    lat, lon = np.radians([test.launch_lat_deg.value]), np.radians([test.launch_lon_deg.value])
+    alat, alon = surface_forward(lat, lon, np.radians([test.azimuth_deg.value]),
+                                 np.array([test.ground_range_km.value * 1e3]), earth.ellipsoid)
+    try:
+        sol = target_missile(vehicle, lat, lon, alat, alon, profile="lofted", earth=earth)
+    except UnreachableTargetError:
+        return float("inf")  # too energetic to fall as short as the test range on a full burn
+    return float(sol.trajectories.apogee_alt_m[0] / 1e3)
+
+
+def tune_to_test(key: str, raw: dict, test, iterations: int = 14) -> tuple[float, float]:
+    """Bisect the tune parameter until the full-burn lofted apogee equals the test's; returns (value, apogee)."""
+    fig = _get(raw, raw["tune_parameter"])
+    lo, hi = fig.get("low", fig["value"]), fig.get("high", fig["value"])
+    target = test.apogee_km.value
+
+    def apo(x: float) -> float:
+        fig["value"] = x
+        return lofted_apogee_km(key, raw, test)
+
+    increasing = apo(hi) > apo(lo)
+    a, b = lo, hi
+    for _ in range(iterations):
+        m = 0.5 * (a + b)
+        if (apo(m) < target) == increasing:
+            a = m
+        else:
+            b = m
+    x = 0.5 * (a + b)
+    return x, apo(x)
+
+
 def main(keys: list[str]) -> None:
     from importlib import resources
 
     raw_all = yaml.safe_load((resources.files("bmdsim.scenario") / "catalog" / "threats.yaml").read_text())
     _load.cache_clear()
+    from bmdsim.scenario.flight_tests import load_flight_tests
+
+    calibrating = {t.missile: t for t in load_flight_tests().tests.values() if t.calibrates}
     for key in keys or list(raw_all["missiles"]):
         raw = raw_all["missiles"][key]
+        if key in calibrating:
+            test = calibrating[key]
+            x, a = tune_to_test(key, raw, test)
+            print(f"{key:12s} {raw['tune_parameter']:30s} -> {x:.4g}  full-burn lofted apogee {a:7.0f} km "
+                  f"(test {test.date}: {test.apogee_km.value:.0f} km); max range {model_range_km(key, raw):7.0f} km",
+                  flush=True)
+            continue
         before = model_range_km(key, raw)
         x, r, ok = tune(key, raw)
         target = raw["published_max_range_km"]["value"]

@@ -102,8 +102,8 @@ def test_missing_fire_control_radar_is_a_one_line_error(small_text):
     from bmdsim.scenario.schema import parse_scenario
 
     text = small_text.replace("     fire_control_radar: mpq65-seoul}", "}")
-    cfg, lines = parse_scenario(text, "s.yaml")
     with pytest.raises(InputError, match=r"shooters\[2\]\.fire_control_radar: required"):
+        cfg, lines = parse_scenario(text, "s.yaml")  # checked with every other reference, before any stage
         resolve(cfg, file="s.yaml", lines=lines)
 
 
@@ -184,3 +184,26 @@ def test_same_seed_same_scenario_identical_result_files(tmp_path, small_text, ca
             assert ja == jb
         elif a.is_file():
             assert a.read_bytes() == b.read_bytes(), name
+
+
+def test_catalog_battery_types_fill_launchers_and_a_full_load(small_text):
+    # The interceptor catalog's batteries section was read by nothing (issue 8: dead input); a shooter may
+    # now name a battery type, whose launchers and full load (launchers x rounds per launcher) apply.
+    from bmdsim.assessment.build import resolve
+    from bmdsim.scenario.errors import InputError
+    from bmdsim.scenario.interceptor_catalog import battery_load
+    from bmdsim.scenario.schema import parse_scenario
+
+    launchers, rounds = battery_load("patriot-battery-us", "pac-3-cri")
+    text = small_text.replace("interceptor: pac-3-cri, inventory: 8,",
+                              "interceptor: pac-3-cri, battery: patriot-battery-us,")
+    cfg, lines = parse_scenario(text, "s.yaml")
+    sc = resolve(cfg, file="s.yaml", lines=lines)
+    i = sc.shooters.battle.name.index("patriot-osan")
+    assert sc.shooters.battle.inventory[i] == launchers * rounds
+    assert sc.shooters.battle.launchers[i] == launchers
+    for bad, field in ((text.replace("battery: patriot-battery-us", "battery: patriot-battery-xx"), "battery"),
+                       (text.replace("battery: patriot-battery-us", "battery: thaad-battery"), "battery"),
+                       (text.replace("battery: patriot-battery-us,", ""), "inventory")):
+        with pytest.raises(InputError, match=rf"shooters\[1\]\.{field}"):
+            parse_scenario(bad, "s.yaml")

@@ -39,7 +39,8 @@ def test_presets_list_and_show(capsys):
     status, out, _ = run_cli(capsys, "presets")
     assert status == 0
     assert out.splitlines()[0].startswith("northeast-asia-2014")
-    assert set(preset_names()) == {"northeast-asia-2014", "korea-short-range", "strategic-stability"}
+    assert set(preset_names()) == {"northeast-asia-2014", "northeast-asia-2024", "korea-short-range",
+                                   "strategic-stability"}
     status, out, _ = run_cli(capsys, "presets", "show", "korea-short-range")
     assert status == 0 and "name: korea-short-range" in out
     status, _, err = run_cli(capsys, "presets", "show", "nope")

@@ -23,7 +23,7 @@ from bmdsim.flight.raid import ThreatTable
 from bmdsim.network.agreements import Agreement, Architecture, builtin_architectures
 from bmdsim.scenario.catalog import load_threat_catalog
 from bmdsim.scenario.errors import InputError, format_error
-from bmdsim.scenario.interceptor_catalog import load_interceptor_catalog
+from bmdsim.scenario.interceptor_catalog import battery_load, load_interceptor_catalog, shooter_inventory
 from bmdsim.scenario.radar_catalog import load_radar_catalog
 from bmdsim.scenario.schema import ArchitectureEntry, ScenarioConfig
 from bmdsim.scenario.seeds import SeedPlan
@@ -137,6 +137,13 @@ def default_layer(cfg: InterceptorConfig) -> str:
     return "lower" if cfg.max_alt_m >= 10e3 else "short-range"
 
 
+def _launchers(s) -> int | None:
+    """A shooter's launchers: as given, or its catalog battery type's (None: no limit)."""
+    if s.launchers is not None or s.battery is None:
+        return s.launchers
+    return battery_load(s.battery, s.interceptor)[0]
+
+
 def _shooters(ctx: _Ctx, overrides: dict[str, dict[str, float]]) -> ShooterLayout:
     catalog = load_interceptor_catalog().interceptors
     known = set(catalog)
@@ -177,7 +184,7 @@ def _shooters(ctx: _Ctx, overrides: dict[str, dict[str, float]]) -> ShooterLayou
     battle = ShooterSet(
         name=tuple(s.name for s, _, _ in rows), nation=tuple(n for _, n, _ in rows),
         layer=np.array([layer for _, _, layer in rows], dtype=np.int64),
-        inventory=np.array([s.inventory for s, _, _ in rows], dtype=np.int64),
+        inventory=np.array([shooter_inventory(s) for s, _, _ in rows], dtype=np.int64),
         pk=np.array([c.pk for c in cfgs]), salvo=np.array([s.salvo for s, _, _ in rows], dtype=np.int64),
         max_looks=np.array(looks, dtype=np.int64),
         reliability=np.array([s.reliability for s, _, _ in rows]),
@@ -185,8 +192,8 @@ def _shooters(ctx: _Ctx, overrides: dict[str, dict[str, float]]) -> ShooterLayou
         p_discriminate=np.array([np.nan if s.p_discriminate is None else s.p_discriminate for s, _, _ in rows]),
         unit_cost_usd=np.array([c.unit_cost_usd for c in cfgs]),
         kill_assessment_s=np.array([s.kill_assessment_s for s, _, _ in rows]),
-        launchers=(np.array([s.launchers or 10**6 for s, _, _ in rows], dtype=np.int64)
-                   if any(s.launchers for s, _, _ in rows) else None),
+        launchers=(np.array([_launchers(s) or 10**6 for s, _, _ in rows], dtype=np.int64)
+                   if any(_launchers(s) for s, _, _ in rows) else None),
         launcher_cycle_s=np.array([s.launcher_cycle_s for s, _, _ in rows]))
     return ShooterLayout(battle=battle, site_lla=np.array(lla, dtype=float).reshape(-1, 3),
                          interceptors=tuple(cfgs),

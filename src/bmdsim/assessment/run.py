@@ -160,6 +160,7 @@ class Pipeline:
         self._sensor = cache.sensors
         self._fuse_cache = cache.fused
         self._fire_control: dict[bytes, FireControlResult] = {}
+        self._geometry: dict = {}
 
     def _sense_and_track(self, cue_s: F64) -> tuple[DetectionSummary, SensorTracks]:
         """Each radar's detections and own tracks given the cue each receives, reusing earlier ones."""
@@ -270,7 +271,8 @@ class Pipeline:
         key = nation_fc.tobytes() + own.tobytes()  # fire control depends on the pictures only: reuse it
         if key not in self._fire_control:
             self._fire_control[key] = self.timer("fire control", engage, self.tr, sc.shooters, nation_fc, own,
-                                                 sc.config.tracking.decision_time_s, sc.earth.ellipsoid)
+                                                 sc.config.tracking.decision_time_s, sc.earth.ellipsoid,
+                                                 geometry_cache=self._geometry)
         return self._fire_control[key]
 
     def assess(self, arch: Architecture, replications: int,

@@ -68,8 +68,8 @@ def coverage(radar_key: str, at: str, boresight_az: float, target_altitude: floa
         raise BadInput(f"--radar: {exc.args[0]}") from None
     except CatalogError as exc:
         raise BadInput(str(exc)) from None
-    if not math.isfinite(boresight_az):
-        raise BadInput(f"--boresight-az: {boresight_az} is not a finite angle in degrees")
+    if not (math.isfinite(boresight_az) and -360.0 <= boresight_az <= 720.0):
+        raise BadInput(f"--boresight-az: {boresight_az} is outside [-360, 720] deg")
     if not (math.isfinite(target_altitude) and 0.0 <= target_altitude <= 40_000.0):
         raise BadInput(f"--target-altitude: {target_altitude} is outside [0, 40000] km")
     rcs_m2 = radar.reference_rcs_m2 if rcs is None else rcs

@@ -24,9 +24,10 @@ def load_config(scenario: str | None):
         else:
             if not Path(scenario).exists():
                 from bmdsim.report.catalog import suggest
+                from bmdsim.report.escape import strip_control
 
-                raise BadInput(f"{scenario}: no such scenario file, nor a preset{suggest(scenario, preset_names())} "
-                               f"(presets: {', '.join(preset_names())})")
+                raise BadInput(f"{strip_control(scenario)}: no such scenario file, nor a preset"
+                               f"{suggest(scenario, preset_names())} (presets: {', '.join(preset_names())})")
             file, text = scenario, read_scenario_text(scenario)
         config, lines = parse_scenario(text, file)
         return config, file, lines
@@ -34,7 +35,8 @@ def load_config(scenario: str | None):
         raise BadInput(str(exc)) from None
 
 
-def load_cases(scenario: str | None, seed: int | None = None) -> list[tuple[str | None, object]]:
+def load_cases(scenario: str | None, config_file_lines=None, seed: int | None = None
+               ) -> list[tuple[str | None, object]]:
     """Resolved cases: the scenario itself, or one per variant when it defines variants.
 
     ``seed`` replaces the scenario's Monte Carlo seed before anything is drawn, so every stream (the
@@ -44,7 +46,7 @@ def load_cases(scenario: str | None, seed: int | None = None) -> list[tuple[str 
     from bmdsim.scenario.errors import InputError
     from bmdsim.scenario.schema import apply_variant
 
-    config, file, lines = load_config(scenario)
+    config, file, lines = config_file_lines or load_config(scenario)
     config = with_seed(config, seed)
     try:
         if not config.variants:
@@ -55,17 +57,49 @@ def load_cases(scenario: str | None, seed: int | None = None) -> list[tuple[str 
         raise BadInput(str(exc)) from None
 
 
+def _architecture_names(architectures: str | None, config) -> list[str] | None:
+    """The names ``--architectures`` asks for, each checked against the scenario's (before any setup)."""
+    from bmdsim.report.escape import strip_control
+
+    if architectures is None:
+        return None
+    known = [a if isinstance(a, str) else a.name for a in config.architectures]
+    names = [a.strip() for a in architectures.split(",")]
+    for a in names:
+        if a not in known:
+            what = f"unknown architecture {strip_control(a)!r}" if a else "an empty name"
+            raise BadInput(f"--architectures: {what} (scenario has {', '.join(known)})")
+    return list(dict.fromkeys(names))
+
+
+def _check_size(config, file: str, replications: int | None, n_arch: int | None, n_cases: int) -> None:
+    """Refuse a run too large for memory; say so when it will take long (both before any work)."""
+    from bmdsim.scenario.errors import InputError
+    from bmdsim.scenario.validate import LONG_RUN_S, check_run_size
+
+    try:
+        est = check_run_size(config, file, replications=replications, architectures=n_arch, cases=n_cases)
+    except InputError as exc:
+        raise BadInput(str(exc)) from None
+    if est.seconds > LONG_RUN_S:
+        click.echo(f"bmdsim: note: a large run ({est.drivers}); it may take about {est.seconds / 60:,.0f} min "
+                   f"and {est.memory_bytes / 2**30:,.1f} GiB", err=True)
+
+
 @click.command()
 @click.argument("scenario", required=False)
 @click.option("--out", "out_dir", default="bmdsim-out", show_default=True, type=click.Path(file_okay=False),
-              help="Folder for results.json and the tables.")
+              help="Folder for results.json and the tables (replaced whole when the run succeeds).")
 @click.option("--architectures", default=None, metavar="A,B,C", help="Run only these architectures.")
-@click.option("--replications", type=click.IntRange(min=1), default=None, help="Monte Carlo replications.")
-@click.option("--seed", type=click.IntRange(min=0), default=None, help="Root random seed.")
+@click.option("--replications", type=click.IntRange(min=1, max=1_000_000), default=None,
+              help="Monte Carlo replications.")
+@click.option("--seed", type=click.IntRange(min=0, max=2**63 - 1), default=None, help="Root random seed.")
 @click.option("--quiet", is_flag=True, help="No progress display.")
+@click.option("--force", is_flag=True,
+              help="Use an --out folder that holds other files than bmdsim results (its contents are replaced).")
 @FORMAT_OPTION
 def run(scenario: str | None, out_dir: str, architectures: str | None, replications: int | None,
-        seed: int | None, quiet: bool, fmt: str) -> None:
+        seed: int | None, quiet: bool, force: bool, fmt: str) -> None:
     """Assess every architecture of SCENARIO (a file or a preset; default northeast-asia-2014).
 
     Architectures (--architectures) of the built-in presets: national (each nation uses only its own
@@ -78,75 +112,92 @@ def run(scenario: str | None, out_dir: str, architectures: str | None, replicati
       bmdsim run korea-short-range --out korea --replications 200
       bmdsim run my.yaml --architectures national,trilateral --format markdown
     """
+    loaded = load_config(scenario)  # every check that needs no physics, before the heavy imports
+    config, file, _ = loaded
+    names = _architecture_names(architectures, config)
+    n_cases = max(1, len(config.variants))
+    _check_size(config, file, replications, len(names) if names else None, n_cases)
+
+    from bmdsim.assessment.run import StageCache
+    from bmdsim.assessment.run import run as run_assessment
+    from bmdsim.report.escape import strip_control
+    from bmdsim.report.files import OutputFolderError, ResultFolder
+    from bmdsim.scenario.errors import InputError
+
+    folder = ResultFolder(out_dir, force=force)
+    try:
+        folder.open()
+    except OutputFolderError as exc:
+        raise BadInput(f"--out: {exc}") from None
+    except OSError as exc:
+        raise BadInput(f"--out: cannot write results to {out_dir}: {exc.strerror or exc}") from None
+    with folder:
+        cases = load_cases(scenario, loaded, seed)
+        results = []
+        shared = StageCache()  # variants reuse the flights and radar tracks their changes do not touch
+        show = RunProgress(len(cases), len(names or cases[0][1].architectures), quiet=quiet)
+        try:
+            with show:
+                for i, (variant, sc) in enumerate(cases):
+                    res = run_assessment(sc, architectures=names, replications=replications, cache=shared,
+                                         progress=show.stage_callback(i, variant))
+                    results.append((variant, sc, res))
+                    show.case_finished()
+        except InputError as exc:
+            raise BadInput(str(exc)) from None
+        n_written = _write_all(folder, results, config.name, show)
+    finish_run(out_dir, fmt)  # after the commit: the answer and report.html, read from the files
+    click.echo(f"wrote {n_written} files to {strip_control(out_dir)}/", err=fmt != "table")
+
+
+def _write_all(folder, results: list, scenario_name: str, show: RunProgress) -> int:
+    """Write every case into the staged folder (a subfolder per variant, plus variants.csv), then swap it in."""
     from bmdsim.assessment.footprints import footprint_tables
     from bmdsim.assessment.metrics import all_tables
-    from bmdsim.assessment.run import run as run_assessment
-    from bmdsim.report.files import write_results
+    from bmdsim.report.escape import csv_safe_frame
+    from bmdsim.report.files import write_result_set
     from bmdsim.scenario.errors import InputError
     from bmdsim.scenario.schema import to_yaml
 
-    cases = load_cases(scenario, seed)
-    _check_writable(Path(out_dir))
-    names = [a.strip() for a in architectures.split(",")] if architectures else None
-    known = cases[0][1].architectures
-    if names is not None and (not all(names) or any(a not in known for a in names)):
-        raise BadInput(f"--architectures: expected names among {', '.join(known)}, got {architectures!r}")
-    results = []
-    from bmdsim.assessment.run import StageCache
-
-    shared = StageCache()  # variants reuse the flights and radar tracks their changes do not touch
-    show = RunProgress(len(cases), len(names or known), quiet=quiet)
-    try:
-        with show:
-            for i, (variant, sc) in enumerate(cases):
-                res = run_assessment(sc, architectures=names, replications=replications, cache=shared,
-                                     progress=show.stage_callback(i, variant))
-                results.append((variant, sc, res))
-                show.case_finished()
-    except InputError as exc:
-        raise BadInput(str(exc)) from None
     n_written = 0
     summaries = []
-    for variant, sc, res in results:
-        tables = all_tables(res)
-        if sc.config.footprints.aim_grids or sc.config.footprints.launch_grids:
-            show.say(f"{variant + ': ' if variant else ''}footprints (each grid point through the whole pipeline)")
-        try:
-            from bmdsim.assessment.run import Timer
-
-            timer = Timer()
-            tables.update(footprint_tables(sc, timer))
-            res.stage_seconds.update({f"footprints: {k}": v for k, v in timer.seconds.items()})
-        except InputError as exc:
-            raise BadInput(str(exc)) from None
-        folder = Path(out_dir) / variant if variant else Path(out_dir)
-        try:
-            n_written += len(write_results(folder, tables, scenario_name=sc.config.name,
-                                           resolved_yaml=to_yaml(sc.config), seed=res.seed,
-                                           replications=res.replications, stage_seconds=res.stage_seconds))
-        except OSError as exc:
-            raise BadInput(f"--out: cannot write results to {folder}: {exc.strerror or exc}") from None
-        summaries.append(tables["summary"].assign(variant=variant or ""))
-    if len(results) > 1:
-        import pandas as pd
-
-        combined = pd.concat(summaries, ignore_index=True)
-        combined.to_csv(Path(out_dir) / "variants.csv", index=False)
-        n_written += 1
-    finish_run(out_dir, fmt)
-    click.echo(f"wrote {n_written} files to {out_dir}/", err=fmt != "table")
-
-
-def _check_writable(out_dir: Path) -> None:
-    """Fail before the long run, not after it, if the output folder cannot be written."""
-    import tempfile
-
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=out_dir):
-            pass
+        stage = folder.stage()
+        for variant, sc, res in results:
+            tables = all_tables(res)
+            if sc.config.footprints.aim_grids or sc.config.footprints.launch_grids:
+                show.say(f"{variant + ': ' if variant else ''}footprints (each grid point through the whole "
+                         "pipeline)")
+            try:
+                from bmdsim.assessment.run import Timer
+
+                timer = Timer()
+                tables.update(footprint_tables(sc, timer))
+                res.stage_seconds.update({f"footprints: {k}": v for k, v in timer.seconds.items()})
+            except InputError as exc:
+                raise BadInput(str(exc)) from None
+            n_written += len(write_result_set(stage / variant if variant else stage, tables,
+                                              scenario_name=sc.config.name, resolved_yaml=to_yaml(sc.config),
+                                              seed=res.seed, replications=res.replications,
+                                              stage_seconds=res.stage_seconds, epoch_utc=sc.config.epoch_utc,
+                                              peak_memory_mb=_peak_memory_mb()))
+            summaries.append(tables["summary"].assign(variant=variant or ""))
+        if len(results) > 1:
+            import pandas as pd
+
+            csv_safe_frame(pd.concat(summaries, ignore_index=True)).to_csv(stage / "variants.csv", index=False)
+            n_written += 1
+        folder.commit(scenario_name)
     except OSError as exc:
-        raise BadInput(f"--out: cannot write results to {out_dir}: {exc.strerror or exc}") from None
+        raise BadInput(f"--out: cannot write results to {folder.path}: {exc.strerror or exc}") from None
+    return n_written
+
+
+def _peak_memory_mb() -> float:
+    """Peak resident memory of this process so far [MiB] (Linux reports ru_maxrss in KiB)."""
+    import resource
+
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, 1)
 
 
 @click.group(invoke_without_command=True)

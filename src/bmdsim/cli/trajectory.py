@@ -12,6 +12,9 @@ DEFAULT_FROM = "40.85,129.67"
 DEFAULT_TO = "35.68,139.77"
 """Default aim point: central Tokyo."""
 DEFAULT_MISSILE = "nodong"
+MAX_APOGEE_KM = 40_000.0
+MIN_RANGE_M = 1.0
+"""Shortest launch-to-aim distance [m]: closer, the aim point is the launch point."""
 
 IMPULSIVE_BETA_KG_M2 = 5000.0
 """Ballistic coefficient of the generic re-entry vehicle of ``--impulsive`` runs with drag [kg/m^2]
@@ -57,7 +60,7 @@ def trajectory(from_: str, to: str, missile: str | None, impulsive: bool, profil
     """
     from bmdsim.earth.model import EarthModel
     from bmdsim.flight.catalog import threat_vehicle
-    from bmdsim.flight.targeting import UnreachableTargetError, target_impulsive, target_missile
+    from bmdsim.flight.targeting import UnreachableTargetError, describe_miss, target_impulsive, target_missile
 
     lat0, lon0 = parse_lat_lon(from_, "--from")
     lat1, lon1 = parse_lat_lon(to, "--to")
@@ -65,15 +68,14 @@ def trajectory(from_: str, to: str, missile: str | None, impulsive: bool, profil
         raise BadInput("--missile and --impulsive exclude each other")
     if burnout_angle is not None and not 0.0 < burnout_angle < 90.0:
         raise BadInput(f"--burnout-angle: {burnout_angle} is outside (0, 90) deg")
-    if apogee is not None and not apogee > 0.0:
-        raise BadInput(f"--apogee: {apogee} must be > 0 km")
+    if apogee is not None and not 0.0 < apogee <= MAX_APOGEE_KM:
+        raise BadInput(f"--apogee: {apogee} is outside (0, {MAX_APOGEE_KM:,.0f}] km")
     if not 0.0 <= burnout_altitude <= 2000.0:
         raise BadInput(f"--burnout-altitude: {burnout_altitude} is outside [0, 2000] km")
-    if not beta > 0.0:
-        raise BadInput(f"--beta: {beta} must be > 0 kg/m^2")
-    if (lat0, lon0 % 360.0) == (lat1, lon1 % 360.0):
-        raise BadInput("--to: the aim point is the launch point")
+    if not 0.0 < beta <= 1e6:
+        raise BadInput(f"--beta: {beta} is outside (0, 1e6] kg/m^2")
     earth = EarthModel(shape=earth_shape, rotation=not no_rotation, drag=not no_drag)  # type: ignore[arg-type]
+    _check_geometry(lat0, lon0, lat1, lon1, earth)
     rad = np.radians
     name = "impulsive" if impulsive else (missile or DEFAULT_MISSILE)
     try:
@@ -100,12 +102,29 @@ def trajectory(from_: str, to: str, missile: str | None, impulsive: bool, profil
     except ValueError as exc:
         raise BadInput(str(exc)) from None
     if not sol.is_reachable[0]:
-        raise BadInput(f"--to: aim point out of reach (best miss {sol.miss_m[0] / 1e3:,.1f} km)")
+        raise BadInput(f"--to: aim point out of reach (best miss {describe_miss(float(sol.miss_m[0]))})")
     out = _summary(sol, earth, name, profile, impulsive)
     if as_json:
         print_json(out)
     else:
         _print_table(out)
+
+
+def _check_geometry(lat0: float, lon0: float, lat1: float, lon1: float, earth) -> None:
+    """Refuse an aim point on the launch point, or exactly antipodal to it (no direction of fire)."""
+    from bmdsim.earth.geodesy import surface_inverse
+
+    rad = np.radians
+    dist, _, _ = surface_inverse(rad(lat0), rad(lon0), rad(lat1), rad(lon1), earth.ellipsoid)
+    if not float(dist) >= MIN_RANGE_M:
+        raise BadInput(f"--to: the aim point is the launch point ({float(dist):.1f} m apart; at least "
+                       f"{MIN_RANGE_M:g} m needed)")
+    # antipodal points: every azimuth is a shortest path, so there is no direction of fire
+    def unit(lat: float, lon: float) -> np.ndarray:
+        return np.array([np.cos(rad(lat)) * np.cos(rad(lon)), np.cos(rad(lat)) * np.sin(rad(lon)), np.sin(rad(lat))])
+
+    if float(np.linalg.norm(unit(lat0, lon0) + unit(lat1, lon1))) < 1e-6:
+        raise BadInput("--to: the aim point is antipodal to the launch point: no direction of fire")
 
 
 def _summary(sol, earth, name: str, profile: str, impulsive: bool) -> dict[str, object]:

@@ -107,7 +107,8 @@ class FireControlResult:
 
 
 def engage(tr: Trajectories, shooters: ShooterLayout, t_nation_fire_control_s: F64,
-           t_own_fire_control_s: F64, decision_time_s: float, earth_ellipsoid) -> FireControlResult:
+           t_own_fire_control_s: F64, decision_time_s: float, earth_ellipsoid,
+           geometry_cache: dict | None = None) -> FireControlResult:
     """Earliest launches and intercept windows of every shooter (module notes).
 
     Parameters
@@ -121,6 +122,8 @@ def engage(tr: Trajectories, shooters: ShooterLayout, t_nation_fire_control_s: F
         such radar).
     decision_time_s : float
     earth_ellipsoid : Ellipsoid
+    geometry_cache : dict, optional
+        Reuses each shooter's intercept geometry across calls on the same trajectories.
     """
     mode = np.array(shooters.remote_data)[:, None] if shooters.n else np.zeros((0, 1), dtype=str)
     own = np.asarray(t_own_fire_control_s, dtype=float)
@@ -133,7 +136,7 @@ def engage(tr: Trajectories, shooters: ShooterLayout, t_nation_fire_control_s: F
     t_guided = np.where(mode == "launch-on-remote", np.where(np.isfinite(own), own, np.inf), -np.inf)
     windows = fire_control(tr, shooters.site_lla, list(shooters.interceptors), t_earliest,
                            shooters.kill_assessment_s, shooters.battle.max_looks, earth_ellipsoid,
-                           t_earliest_intercept_s=t_guided)
+                           t_earliest_intercept_s=t_guided, geometry_cache=geometry_cache)
     alt = np.full(t_ready.shape, np.nan)
     hit = np.isfinite(windows.r_intercept_ecef_m[..., 0])
     if hit.any():

@@ -4,8 +4,8 @@ For a shooter at a fixed site and a threat flying its (predicted) trajectory on 
 at grid time ``t_k`` is feasible when
 
 - the threat is past its boost (``phase == 1``) and inside the interceptor's envelope: altitude within
-  [min_alt, max_alt], slant range from the launcher within [min_range, max_range], elevation above the
-  launcher's horizon;
+  [min_alt, max_alt], ground range from the launcher within [min_range, max_range] (the catalog's
+  envelopes are ground ranges), elevation above the launcher's horizon;
 - the interceptor can get there: ``t_launch = t_k - TOF(point)`` is finite, and
 - the shooter may fire then: ``t_launch >= t_earliest_launch``, the first time the shooter's nation holds a
   fire-control-quality track (from the sensors it may use, plus data latency) plus the decision and
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from bmdsim.earth.frames import ecef_to_enu, enu_to_az_el_range
+from bmdsim.earth.frames import ecef_to_enu, enu_to_az_el_range, geodetic_to_ecef
 from bmdsim.engagement.battle import Opportunities
 from bmdsim.engagement.flyout import InterceptorConfig
 from bmdsim.flight.propagator import Trajectories
@@ -71,14 +71,32 @@ class EngagementWindows:
                              t_launch_looks_s=self.t_launch_s, t_last_chance_launch_s=self.t_last_chance_launch_s)
 
 
+def ground_range_m(r_ecef_m: F64, site_lla: F64, earth_ellipsoid) -> F64:
+    """Ground range from a site to the points below ``r_ecef_m`` (..., 3) [m].
+
+    The geocentric angle between the site and each point times the site's geocentric radius: within 0.5 %
+    of the geodesic on the WGS 84 ellipsoid for ranges up to a few thousand km (the radius varies by 0.3 %
+    between the equator and the poles).
+    """
+    r_site = geodetic_to_ecef(site_lla[0], site_lla[1], 0.0, earth_ellipsoid)
+    cross = np.linalg.norm(np.cross(r_ecef_m, r_site), axis=-1)
+    dot = np.einsum("...i,i->...", r_ecef_m, r_site)
+    return np.linalg.norm(r_site) * np.arctan2(cross, dot)
+
+
 def _feasible(tr: Trajectories, site_lla: F64, cfg: InterceptorConfig, earth_ellipsoid) -> tuple[F64, F64]:
-    """Geometric feasibility (n, k) and the launch time needed for each grid point (n, k)."""
+    """Geometric feasibility (n, k) and the launch time needed for each grid point (n, k).
+
+    The catalog's range envelope is a ground range (docs/methods/interceptor-catalog.md), checked as such;
+    the time of flight is read at the slant range along the line of flight.
+    """
     enu = ecef_to_enu(tr.r_ecef_m, site_lla[0], site_lla[1], site_lla[2], earth_ellipsoid)
     _, el, slant = enu_to_az_el_range(enu)
     alt = tr.alt_m
     with np.errstate(invalid="ignore"):
+        ground = ground_range_m(tr.r_ecef_m, site_lla, earth_ellipsoid)
         geom = ((tr.phase == 1) & (alt >= cfg.min_alt_m) & (alt <= cfg.max_alt_m)
-                & (slant >= cfg.min_range_m) & (slant <= cfg.max_range_m) & (el > 0.0))
+                & (ground >= cfg.min_range_m) & (ground <= cfg.max_range_m) & (el > 0.0))
     tof = np.full(alt.shape, np.inf)
     if geom.any():
         tof[geom] = cfg.time_of_flight_s(slant[geom], el[geom])
@@ -88,7 +106,8 @@ def _feasible(tr: Trajectories, site_lla: F64, cfg: InterceptorConfig, earth_ell
 
 def fire_control(tr: Trajectories, site_lla: F64, interceptors: list[InterceptorConfig],
                  t_earliest_launch_s: F64, kill_assessment_s: F64, max_looks: NDArray[np.int64],
-                 earth_ellipsoid, t_earliest_intercept_s: F64 | None = None) -> EngagementWindows:
+                 earth_ellipsoid, t_earliest_intercept_s: F64 | None = None,
+                 geometry_cache: dict | None = None) -> EngagementWindows:
     """Intercept windows and shoot-look-shoot opportunities for ``s`` shooters against ``n`` threats.
 
     Parameters
@@ -107,6 +126,9 @@ def fire_control(tr: Trajectories, site_lla: F64, interceptors: list[Interceptor
     t_earliest_intercept_s : ndarray, shape (s, n), optional
         Earliest time each shooter may intercept each threat (e.g. its own fire-control radar's
         fire-control-quality track for an interceptor launched on remote data; inf: never). Default: no limit.
+    geometry_cache : dict, optional
+        Reused across calls on the same trajectories and shooters: each shooter's feasible intercept points
+        and launch times depend on geometry only, not on when its tracks are ready.
     """
     s, n, k = len(interceptors), tr.n, tr.t_s.size
     m = int(max(np.max(max_looks, initial=1), 1))
@@ -121,7 +143,14 @@ def fire_control(tr: Trajectories, site_lla: F64, interceptors: list[Interceptor
     t_grid = np.broadcast_to(tr.t_s, (n, k))
     rows = np.arange(n)
     for i, cfg in enumerate(interceptors):
-        geom, t_launch = _feasible(tr, site_lla[i], cfg, earth_ellipsoid)
+        key = (id(tr), site_lla[i].tobytes(), cfg)
+        if geometry_cache is not None and key in geometry_cache:
+            geom, t_launch = geometry_cache[key]
+        else:
+            geom, t_launch = _feasible(tr, site_lla[i], cfg, earth_ellipsoid)
+            if geometry_cache is not None:
+                geometry_cache[key] = (geom, t_launch)
+        geom = geom.copy()
         any_geom = geom.any(axis=1)
         w_open[i, any_geom] = np.max(np.where(geom, -t_grid, -np.inf), axis=1)[any_geom] * -1.0
         w_close[i, any_geom] = np.max(np.where(geom, t_grid, -np.inf), axis=1)[any_geom]

@@ -59,7 +59,8 @@ class InterceptorConfig:
     min_alt_m, max_alt_m : float
         Intercept altitude limits [m].
     min_range_m, max_range_m : float
-        Slant range limits from the launcher [m].
+        Ground range limits from the launcher [m] (the catalog's envelopes are ground ranges; fire control
+        checks them as such, and reads the time of flight at the slant range).
     kill_vehicle : {"exo", "endo", "exo-endo"}
     pk : float
         Single-shot kill probability against the warhead (a scenario parameter; catalog default).

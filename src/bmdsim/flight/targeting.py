@@ -59,6 +59,13 @@ class UnreachableTargetError(ValueError):
     """An aim point the vehicle cannot reach with the requested profile."""
 
 
+def describe_miss(miss_m: float) -> str:
+    """A miss distance for messages: metres below 10 km, km above, "no impact" when it never came down."""
+    if not np.isfinite(miss_m):
+        return "no impact (the flight never came down)"
+    return f"{miss_m:,.0f} m" if miss_m < 10e3 else f"{miss_m / 1e3:,.1f} km"
+
+
 def miss_tolerance_m(ground_range_m: ArrayLike) -> F64:
     """The acceptance limit of a targeting solution: 1 km to 3,000 km range, 0.05% of range beyond."""
     return np.maximum(MISS_GOAL_M, MISS_GOAL_FRACTION * np.asarray(ground_range_m, dtype=float))
@@ -215,7 +222,9 @@ def target_impulsive(lat_rad: ArrayLike, lon_rad: ArrayLike, aim_lat_rad: ArrayL
         gamma = np.full(n, float(burnout_angle_rad))
     v_guess = kepler.speed_for_range(psi, gamma, r_bo, r_aim)
     if np.any(~np.isfinite(v_guess)):
-        raise UnreachableTargetError("aim point out of reach at that burnout angle")
+        what = "at that burnout angle" if burnout_angle_rad is not None else f"on a {profile} trajectory"
+        raise UnreachableTargetError(f"aim point out of reach {what} (an antipodal aim point has no launch "
+                                     "direction)")
 
     def residual(x: F64, rows: NDArray[np.intp]) -> F64:
         plan = plan_impulsive(geo.lat[rows], geo.lon[rows], geo.alt[rows], x[:, 0], gamma[rows], x[:, 1],
@@ -388,7 +397,7 @@ def _target_full_burn(vehicle: Vehicle, geo: _Geometry, profile: Profile, grid: 
         bad = int(np.argmax(~sol.is_reachable))
         raise UnreachableTargetError(
             f"targeting of {vehicle.name} ({profile}, full burn) did not converge: best miss "
-            f"{sol.miss_m[bad] / 1e3:,.1f} km at {geo.range_m[bad] / 1e3:,.0f} km")
+            f"{describe_miss(sol.miss_m[bad])} at {geo.range_m[bad] / 1e3:,.0f} km")
     return sol
 
 
@@ -452,8 +461,16 @@ def _target_cutoff(vehicle: Vehicle, geo: _Geometry, profile: Profile, burnout_a
         for branch in ("lofted", "depressed"):
             pick = (x[rows, 1] > xb) == (branch == "lofted")
             if pick.any():
-                parts.append((rows[pick], _target_full_burn(vehicle, _subset(sub, np.flatnonzero(pick)),
-                                                            branch, grid, ranges[pick], xb[pick], tol)))
+                try:
+                    part = _target_full_burn(vehicle, _subset(sub, np.flatnonzero(pick)), branch, grid,
+                                             ranges[pick], xb[pick], tol)
+                except UnreachableTargetError:  # name the profile asked for, not the fallback's branch
+                    short = geo.range_m[rows[pick]].min()
+                    raise UnreachableTargetError(
+                        f"no minimum-energy trajectory of {vehicle.name} reaches {describe_miss(short)}: the "
+                        "range is too short or too long for its burn; choose a burnout angle or apogee "
+                        "instead") from None
+                parts.append((rows[pick], part))
         for r, part in parts:
             sol = _merge(sol, part, r)
         return sol
@@ -462,7 +479,7 @@ def _target_cutoff(vehicle: Vehicle, geo: _Geometry, profile: Profile, burnout_a
         what = "apogee" if apogee_m is not None else "burnout angle"
         raise UnreachableTargetError(
             f"aim point out of reach for {vehicle.name} with that {what}: best miss "
-            f"{sol.miss_m[bad] / 1e3:,.1f} km at {geo.range_m[bad] / 1e3:,.0f} km")
+            f"{describe_miss(sol.miss_m[bad])} at {geo.range_m[bad] / 1e3:,.0f} km")
     return sol
 
 

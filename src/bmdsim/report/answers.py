@@ -38,9 +38,11 @@ class Answer:
     def render(self, fmt: str = "table", width: int | None = None) -> str:
         body = render(self.columns, self.rows, fmt, raw_rows=self.raw, width=width, title=self.title)
         if fmt == "table" and self.notes:
+            from bmdsim.report.escape import strip_control
             from bmdsim.report.text import terminal_width, wrap_paragraph
 
-            body += "\n" + "\n".join(wrap_paragraph(n, width or terminal_width()) for n in self.notes)
+            body += "\n" + "\n".join(wrap_paragraph(strip_control(n), width or terminal_width())
+                                      for n in self.notes)
         elif fmt == "markdown" and self.notes:
             body += "\n\n" + "\n".join(f"- {n}" for n in self.notes)
         return body

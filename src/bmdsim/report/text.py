@@ -134,7 +134,18 @@ def _stacked(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: in
 
 def render(columns: Sequence[Column], rows: Sequence[Sequence[str]], fmt: str = "table", *,
            raw_rows: Sequence[Sequence[object]] | None = None, width: int | None = None, title: str = "") -> str:
-    """Render in one of :data:`FORMATS`; csv and json use ``raw_rows`` (unformatted values) when given."""
+    """Render in one of :data:`FORMATS`; csv and json use ``raw_rows`` (unformatted values) when given.
+
+    Scenario strings are made safe for each medium: control characters (escape sequences, carriage
+    returns, bidirectional overrides) are removed for the terminal and markdown; CSV cells that a
+    spreadsheet would read as a formula get a leading quote.
+    """
+    from bmdsim.report.escape import csv_cell, strip_control
+
+    if fmt in ("table", "markdown"):
+        columns = [Column(c.key, strip_control(c.header), c.align, c.prose) for c in columns]
+        rows = [[strip_control(v) for v in r] for r in rows]
+        title = strip_control(title)
     if fmt == "table":
         return render_table(columns, rows, width, title)
     if fmt == "markdown":
@@ -149,7 +160,7 @@ def render(columns: Sequence[Column], rows: Sequence[Sequence[str]], fmt: str = 
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow([c.key for c in columns])
-        w.writerows([[_plain(v) for v in r] for r in data])
+        w.writerows([[csv_cell(_plain(v)) for v in r] for r in data])
         return buf.getvalue().rstrip("\n")
     if fmt == "json":
         return json.dumps([{c.key: _plain(v) for c, v in zip(columns, r, strict=True)} for r in data], indent=1)

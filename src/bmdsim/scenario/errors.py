@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable
 
 import yaml
@@ -11,29 +12,39 @@ class InputError(ValueError):
     """Bad user input (a scenario or catalog file); ``str()`` is the one-line message to print."""
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """``text`` on one line: control characters (terminal escapes, newlines) removed, whitespace collapsed,
+    cut to ``limit`` characters with an ellipsis."""
+    flat = " ".join(_CONTROL.sub(" ", str(text)).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
 def yaml_line_index(text: str) -> dict[tuple[Hashable, ...], int]:
-    """Map each field path in a YAML document, e.g. ``("raids", 0, "count")``, to its 1-based line."""
+    """Map each field path in a YAML document, e.g. ``("raids", 0, "count")``, to its 1-based line.
+
+    The text is composed within the bounds of :mod:`bmdsim.scenario.loader` (an empty index if it breaks
+    them or is not valid YAML).
+    """
+    from bmdsim.scenario.loader import MAX_SCENARIO_BYTES, BoundedLoader, line_index
+
+    if len(text) > MAX_SCENARIO_BYTES:
+        return {}
+    from bmdsim.scenario.loader import _check_events
+
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        _check_events(text)
+        loader = BoundedLoader(text)
     except yaml.YAMLError:
         return {}
-    index: dict[tuple[Hashable, ...], int] = {}
-
-    def walk(node: yaml.Node, path: tuple[Hashable, ...]) -> None:
-        index[path] = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                k = key.value
-                index[(*path, k)] = key.start_mark.line + 1
-                walk(value, (*path, k))
-                index[(*path, k)] = key.start_mark.line + 1
-        elif isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                walk(item, (*path, i))
-
-    if root is not None:
-        walk(root, ())
-    return index
+    try:
+        return line_index(loader.get_single_node())
+    except (yaml.YAMLError, RecursionError):
+        return {}
+    finally:
+        loader.dispose()
 
 
 def locate(lines: dict[tuple[Hashable, ...], int], path: tuple[Hashable, ...]) -> int | None:
@@ -52,5 +63,5 @@ def format_error(file: str, lines: dict[tuple[Hashable, ...], int], path: tuple[
         dotted += f"[{p}]" if isinstance(p, int) else (f".{p}" if dotted else str(p))
     line = locate(lines, path)
     where = f"{file}:{line}" if line is not None else file
-    msg = " ".join(str(message).split())
+    msg = one_line(message)
     return f"{where}: {dotted}: {msg}" if dotted else f"{where}: {msg}"

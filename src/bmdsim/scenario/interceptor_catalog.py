@@ -57,9 +57,35 @@ class InterceptorCatalog(BaseModel):
     refs: dict[str, str] = Field(default_factory=dict)
     interceptors: dict[str, InterceptorEntry]
     batteries: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    """Battery types (launchers, rounds per launcher of each interceptor, radar): a scenario shooter names
+    one with ``battery:`` (:func:`battery_load`)."""
 
 
 @lru_cache(maxsize=1)
 def load_interceptor_catalog() -> InterceptorCatalog:
     """The built-in interceptor catalog."""
     return load_builtin_catalog("interceptors.yaml", InterceptorCatalog)  # type: ignore[return-value]
+
+
+def battery_load(battery: str, interceptor: str, catalog: InterceptorCatalog | None = None) -> tuple[int, int]:
+    """Launchers of a catalog battery type and the rounds each carries of one interceptor.
+
+    Raises KeyError naming what is missing (the battery type, or the interceptor among its loads).
+    """
+    catalog = catalog or load_interceptor_catalog()
+    if battery not in catalog.batteries:
+        raise KeyError(f"unknown battery type {battery!r} (catalog: {', '.join(sorted(catalog.batteries))})")
+    entry = catalog.batteries[battery]
+    loads = entry.get("rounds_per_launcher", {})
+    if interceptor not in loads:
+        raise KeyError(f"battery type {battery!r} carries no {interceptor!r} (it carries {', '.join(sorted(loads))})")
+    return int(entry["launchers"]["value"]), int(loads[interceptor]["value"])
+
+
+def shooter_inventory(shooter: Any) -> int:
+    """A scenario shooter's inventory: as given, or a full load of its catalog battery type."""
+    if shooter.inventory is not None:
+        return int(shooter.inventory)
+    launchers, rounds = battery_load(shooter.battery, shooter.interceptor)
+    return (shooter.launchers or launchers) * rounds
+

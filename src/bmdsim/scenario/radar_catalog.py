@@ -29,6 +29,33 @@ DEFAULT_PATH = "catalog/radars.yaml"
 _DEG2_TO_SR = (math.pi / 180.0) ** 2
 
 
+class PowerApertureEntry(BaseModel):
+    """Power-aperture parameters of a radar, where public figures allow (:mod:`bmdsim.sensors.power_aperture`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    average_power_kw: Figure
+    aperture_area_m2: Figure
+    aperture_efficiency: Figure
+    frequency_ghz: Figure
+    system_noise_temperature_k: Figure
+    loss_db: Figure
+    track_dwell_ms: Figure
+
+    @model_validator(mode="after")
+    def _physical(self) -> PowerApertureEntry:
+        for name in ("average_power_kw", "aperture_area_m2", "frequency_ghz", "system_noise_temperature_k",
+                     "track_dwell_ms"):
+            v = getattr(self, name).value
+            if not (math.isfinite(v) and v > 0):
+                raise ValueError(f"power_aperture.{name} must be > 0, got {v}")
+        if not 0 < self.aperture_efficiency.value <= 1:
+            raise ValueError("power_aperture.aperture_efficiency must be in (0, 1], "
+                             f"got {self.aperture_efficiency.value}")
+        if self.loss_db.value < 0:
+            raise ValueError(f"power_aperture.loss_db must be >= 0, got {self.loss_db.value}")
+        return self
+
+
 class RadarEntry(BaseModel):
     """A radar type as the catalog file describes it."""
 
@@ -54,6 +81,8 @@ class RadarEntry(BaseModel):
     beamwidth_deg: Figure
     range_sigma_floor_m: Figure
     angle_sigma_floor_mrad: Figure
+    power_aperture: PowerApertureEntry | None = None
+    """Optional first-principles parameters; when present, the reference range can be derived from them."""
     model_note: str | None = None
 
     @model_validator(mode="after")
@@ -202,6 +231,32 @@ def radar_kwargs(key: str, catalog: RadarCatalog | None = None) -> dict[str, flo
         "beamwidth_rad": rad(e.beamwidth_deg.value),
         "range_sigma_floor_m": e.range_sigma_floor_m.value,
         "angle_sigma_floor_rad": e.angle_sigma_floor_mrad.value * 1e-3,
+    }
+
+
+def power_aperture_kwargs(key: str, catalog: RadarCatalog | None = None) -> dict[str, float]:
+    """SI parameters of a catalog radar's power-aperture model, with its search frame and track dwell.
+
+    Keys: the arguments of :class:`bmdsim.sensors.power_aperture.PowerAperture`, plus ``frame_time_s`` (the
+    search revisit), ``solid_angle_sr`` (the search volume) and ``track_dwell_s``. A KeyError names the radars
+    that have power-aperture figures.
+    """
+    catalog = catalog or load_radar_catalog()
+    e = _entry(key, catalog)
+    if e.power_aperture is None:
+        known = ", ".join(sorted(k for k, r in catalog.radars.items() if r.power_aperture is not None))
+        raise KeyError(f"radar {key!r} has no power-aperture figures (radars that have them: {known})")
+    pa = e.power_aperture
+    return {
+        "average_power_w": pa.average_power_kw.value * 1e3,
+        "aperture_area_m2": pa.aperture_area_m2.value,
+        "aperture_efficiency": pa.aperture_efficiency.value,
+        "frequency_hz": pa.frequency_ghz.value * 1e9,
+        "system_noise_temperature_k": pa.system_noise_temperature_k.value,
+        "loss_db": pa.loss_db.value,
+        "frame_time_s": e.search_revisit_s.value,
+        "solid_angle_sr": e.search_volume_deg2.value * _DEG2_TO_SR,
+        "track_dwell_s": pa.track_dwell_ms.value * 1e-3,
     }
 
 
