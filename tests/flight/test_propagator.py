@@ -59,16 +59,18 @@ def _impulsive_batch(earth: EarthModel, n: int = 6, seed: int = 11) -> FlightPla
                           rng.uniform(2000, 7200, n), mass_kg=800.0, cda_m2=800.0 / 4000.0, earth=earth)
 
 
-def test_impacts_match_dop853_full_model_impulsive():
+@pytest.mark.slow  # scipy DOP853 at rtol 1e-12, one trajectory at a time: 10-30 s each
+@pytest.mark.parametrize("i", range(6))  # one reference trajectory per test, so parallel runs share them out
+def test_impacts_match_dop853_full_model_impulsive(i):
     plan = _impulsive_batch(FULL)
     tr = propagate(plan, FULL, output_step_s=None)
-    for i in range(plan.n):
-        t_ref, y_ref, _ = scipy_reference(plan, FULL, i)
-        # 1 m: both integrators' errors are far below it; the interpolated impact search is exact to 1e-6 step
-        assert np.linalg.norm(tr.r_impact_ecef_m[i] - y_ref[:3]) < 1.0
-        assert tr.t_impact_s[i] == pytest.approx(t_ref, abs=2e-3)
+    t_ref, y_ref, _ = scipy_reference(plan, FULL, i)
+    # 1 m: both integrators' errors are far below it; the interpolated impact search is exact to 1e-6 step
+    assert np.linalg.norm(tr.r_impact_ecef_m[i] - y_ref[:3]) < 1.0
+    assert tr.t_impact_s[i] == pytest.approx(t_ref, abs=2e-3)
 
 
+@pytest.mark.slow  # scipy DOP853 at rtol 1e-12, one trajectory at a time: 10-30 s each
 def test_impacts_match_dop853_powered_with_staging(two_stage):
     plan = plan_powered(two_stage, np.radians([39.0, 40.5]), np.radians([125.7, 129.7]), 0.0,
                         np.radians([100.0, 150.0]), np.radians([30.0, 45.0]), cutoff_s=[np.inf, 140.0])
@@ -84,6 +86,7 @@ def test_impacts_match_dop853_powered_with_staging(two_stage):
         np.testing.assert_allclose(tr.v_burnout_ecef_mps[i], y_bo[3:], atol=1e-3)
 
 
+@pytest.mark.slow  # scipy DOP853 at rtol 1e-12, one trajectory at a time: 10-30 s each
 def test_dense_output_matches_reference_along_the_path():
     plan = _impulsive_batch(FULL, n=2, seed=5)
     tr = propagate(plan, FULL, output_step_s=2.0)

@@ -9,7 +9,7 @@ nations: [US, JP]
 sensors:
   - {name: r1, type: tpy2-fbm, nation: US, site: shariki}
 shooters:
-  - {name: s1, nation: JP, site: tokyo, interceptor: pac-3-cri, inventory: 4}
+  - {name: s1, nation: JP, site: tokyo, interceptor: pac-3-cri, inventory: 4, fire_control_radar: r1}
 assets:
   - {name: tokyo, site: tokyo, value: 1}
 raids:

@@ -43,7 +43,8 @@ BIG_RAID = "raids:\n  - {name: big, missile: nodong, launch_site: tonghae, aim: 
 
 @pytest.mark.parametrize("change", [
     "monte_carlo: {replications: 1000000}\nshooters:\n" + "".join(
-        f"  - {{name: s{i}, nation: JP, site: tokyo, interceptor: pac-3-cri, inventory: 100000, launchers: 4}}\n"
+        f"  - {{name: s{i}, nation: JP, site: tokyo, interceptor: pac-3-cri, inventory: 100000, launchers: 4, "
+        f"fire_control_radar: r1}}\n"
         for i in range(20)),
     BIG_RAID,
     BIG_RAID + "footprints: {aim_grids: [{name: g, missile: nodong, center: tokyo, radius_km: 100, "

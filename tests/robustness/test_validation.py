@@ -75,7 +75,7 @@ CASES = {
     "Norway read as false": (("nations: [US, JP]", "nations: [US, JP, NO]"), 2, "nations[2]", "quote it"),
     "bilateral without ROK": (("architectures: [national]", "architectures: [bilateral]"), 11,
                               "architectures[0]", "ROK"),
-    "unknown fire-control radar": (("inventory: 4", "inventory: 4, fire_control_radar: nope"), 6,
+    "unknown fire-control radar": (("fire_control_radar: r1", "fire_control_radar: nope"), 6,
                                    "shooters[0].fire_control_radar", "unknown sensor"),
 }
 

@@ -6,6 +6,7 @@ with status 2.
 
 from __future__ import annotations
 
+import importlib
 import os
 import signal
 import sys
@@ -15,34 +16,51 @@ from collections.abc import Sequence
 import click
 
 from bmdsim import __version__
-from bmdsim.cli._common import EXIT_BAD_INPUT
+
+EXIT_BAD_INPUT = 2  # as bmdsim.cli._common.EXIT_BAD_INPUT (not imported here: it pulls in numpy)
+
+# name: (module, attribute, one-line help). Commands are imported only when run or asked for their own
+# help, so ``bmdsim --help`` loads neither numpy nor any stage (start-up well under 0.5 s).
+_COMMANDS = {
+    "catalog": ("bmdsim.cli.catalog", "catalog",
+                "List the catalogs (threats, radars, interceptors, sites) with key figures and sources."),
+    "compare": ("bmdsim.cli.report", "compare",
+                "Show results folders A and B side by side, with B - A and its standard error."),
+    "lofted-tests": ("bmdsim.cli.lofted", "lofted_tests",
+                     "Fly each published lofted test (or the KEYS given) on its apogee and range; compare flight "
+                     "times."),
+    "coverage": ("bmdsim.cli.coverage", "coverage",
+                 "Farthest ground and slant range at which a radar detects a target, per azimuth."),
+    "presets": ("bmdsim.cli.run", "presets", "List the built-in presets (``presets show NAME`` prints one)."),
+    "report": ("bmdsim.cli.report", "report",
+               "Rebuild the answer and report.html of a results folder; CZML, KML, GeoJSON, PNG exports."),
+    "run": ("bmdsim.cli.run", "run", "Assess every architecture of SCENARIO (a file or a preset)."),
+    "trajectory": ("bmdsim.cli.trajectory", "trajectory",
+                   "Fly one threat from a launch point to an aim point and print its events."),
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(_COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in _COMMANDS:
+            return None
+        module, attr, _ = _COMMANDS[cmd_name]
+        return getattr(importlib.import_module(module), attr)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, _COMMANDS[name][2]) for name in self.list_commands(ctx)])
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="bmdsim")
 def cli() -> None:
     """bmdsim: open, physics-based assessment of networked missile-defense architectures."""
-
-
-def _register() -> None:
-    from bmdsim.cli.catalog import catalog
-    from bmdsim.cli.coverage import coverage
-    from bmdsim.cli.lofted import lofted_tests
-    from bmdsim.cli.report import compare, report
-    from bmdsim.cli.run import presets, run
-    from bmdsim.cli.trajectory import trajectory
-
-    cli.add_command(run)
-    cli.add_command(presets)
-    cli.add_command(compare)
-    cli.add_command(trajectory)
-    cli.add_command(coverage)
-    cli.add_command(report)
-    cli.add_command(catalog)
-    cli.add_command(lofted_tests)
-
-
-_register()
 
 
 EXIT_INTERRUPTED = 130

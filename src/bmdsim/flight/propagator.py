@@ -5,7 +5,15 @@ Method
 An embedded Runge-Kutta pair of orders 5(4) (Dormand & Prince 1980), FSAL, with error control per
 trajectory: every trajectory has its own step size and clock, and one iteration advances all unfinished
 trajectories by one trial step with numpy array operations over the whole batch. Steps never cross a
-phase boundary (staging, thrust cut-off), so thrust discontinuities are met exactly.
+phase boundary (staging, thrust cut-off), so thrust discontinuities are met exactly, nor the start of the
+pitch program's turn (a kink in the thrust direction, which a step across it would integrate at low order:
+stepping onto it halves the impact error of a powered flight against DOP853, 1.1 m to 0.6 m).
+
+Compiled path: unless ``BMDSIM_NO_JIT=1``, :func:`propagate` runs :func:`bmdsim.flight._jit.propagate_rows`,
+the same method one row at a time in compiled code (one call per propagation), and fills the output grid
+from its accepted steps with the same interpolant. The two agree to round-off per step; over a boosted
+flight the adaptive step sequence amplifies that to a few tenths of a metre, within the integrator's own
+accuracy (tests/flight/test_jit.py).
 
 Between accepted steps the state is interpolated with the quintic Hermite polynomial through position,
 velocity and acceleration at both ends (the accelerations are the FSAL stages, so this costs no extra
@@ -23,11 +31,13 @@ References
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
+from bmdsim.earth._kernels import jit_enabled
 from bmdsim.earth.frames import ecef_to_geodetic
 from bmdsim.earth.model import EarthModel
 from bmdsim.flight.dynamics import derivative
@@ -168,6 +178,18 @@ class _Step:
         """Interpolated (r, v), shape (k, 6), at step fractions ``s`` (k,) of the selected rows."""
         return _hermite(s, self.h[sel], self.y0[sel], self.y1[sel], self.a0[sel], self.a1[sel])
 
+    def event_root(self, kind: int, sel: NDArray[np.bool_], s_hi: F64, earth: EarthModel) -> F64:
+        """Step fraction in [0, s_hi] where geodetic height (``kind`` 0) or its rate (1) falls through zero."""
+        if jit_enabled():
+            from bmdsim.flight import _jit
+
+            return _jit.event_root(kind, self.h[sel], self.y0[sel], self.y1[sel], self.a0[sel], self.a1[sel],
+                                   np.ascontiguousarray(s_hi, dtype=float), _earth_params(earth), 60, 1e-10)
+        ell = earth.ellipsoid
+        if kind == 0:
+            return self.root(lambda ys: ecef_to_geodetic(ys[:, :3], ell)[2], sel, s_hi)
+        return self.root(lambda ys: _height_rate(ys, ell), sel, s_hi)
+
     def root(self, fun, sel: NDArray[np.bool_], s_hi: F64) -> F64:
         """Step fraction in [0, s_hi] where ``fun(state)`` falls through zero, for the selected rows."""
         return _bisect(lambda s: fun(self.state(s, sel)), np.zeros(int(sel.sum())), s_hi)
@@ -176,6 +198,12 @@ class _Step:
 def _dp54_step(tau0: F64, y0: F64, h: F64, f0: F64, p, earth: EarthModel, atol: F64,
                rtol: float) -> tuple[F64, F64, F64]:
     """One Dormand-Prince 5(4) trial step of every row: new state, its derivative (FSAL), error norm."""
+    if jit_enabled():
+        from bmdsim.flight import _jit
+
+        return _jit.dp54_step(tau0, y0, h, f0, p.thrust_n, p.mdot_kg_s, p.m0_kg, p.t0_s, p.cda_m2, p.mode,
+                              p.u_horiz_ecef, p.u_up_ecef, p.pitch_end_rad, p.t_vertical_s, p.t_pitch_end_s,
+                              _earth_params(earth), _C, _A_TABLE, _B5, _E, atol, rtol)
     k = [f0]
     for i in range(1, 7):
         yi = y0 + h[:, None] * sum(a * k[j] for j, a in enumerate(_A[i]) if a != 0.0)
@@ -184,6 +212,27 @@ def _dp54_step(tau0: F64, y0: F64, h: F64, f0: F64, p, earth: EarthModel, atol: 
     err = h[:, None] * sum(e * k[j] for j, e in enumerate(_E) if e != 0.0)
     scale = atol + rtol * np.maximum(np.abs(y0), np.abs(y1))
     return y1, k[6], np.sqrt(np.mean((err / scale) ** 2, axis=1))
+
+
+_A_TABLE = np.array([row + [0.0] * (7 - len(row)) for row in _A])
+
+
+@functools.lru_cache(maxsize=16)
+def _earth_params(earth: EarthModel) -> F64:
+    """Plain-float parameters of an Earth model for the compiled kernels (see flight/_jit.py)."""
+    ell = earth.ellipsoid
+    return np.array([earth.gm_m3_s2, earth.j2, earth.j2_radius_m, earth.omega_rad_s, 1.0 if earth.drag else 0.0,
+                     ell.a_m, ell.b_m, ell.e2, ell.f])
+
+
+def _step_heights(step: _Step, earth: EarthModel) -> tuple[F64, F64, F64]:
+    """Geodetic height at the end of each step and the height rate at both ends, each (m,)."""
+    if jit_enabled():
+        from bmdsim.flight import _jit
+
+        return _jit.heights(step.y0, step.y1, _earth_params(earth))
+    ell = earth.ellipsoid
+    return ecef_to_geodetic(step.y1[:, :3], ell)[2], _height_rate(step.y0, ell), _height_rate(step.y1, ell)
 
 
 class _Grid:
@@ -291,6 +340,8 @@ def propagate(plan: FlightPlan, earth: EarthModel | None = None, *, output_step_
     tol = tolerances or Tolerances()
     if output_step_s is not None and not output_step_s > 0:
         raise ValueError(f"propagate: output_step_s must be > 0 s, got {output_step_s}")
+    if jit_enabled():
+        return _propagate_compiled(plan, earth, output_step_s, tol, t_max_s, first_step_s)
     n = plan.n
     ell = earth.ellipsoid
     atol = np.array([tol.atol_m] * 3 + [tol.atol_mps] * 3)
@@ -327,11 +378,15 @@ def propagate(plan: FlightPlan, earth: EarthModel | None = None, *, output_step_
         hh = np.minimum(h[idx], t_max_s - tau0)
         clipped = tau0 + hh >= t_end
         hh = np.where(clipped, t_end - tau0, hh)
+        # the pitch program's kink (the thrust direction starts to turn) is a step boundary too
+        kink = (p.thrust_n > 0.0) & (tau0 < p.t_vertical_s) & (p.t_vertical_s < tau0 + hh)
+        hh = np.where(kink, p.t_vertical_s - tau0, hh)
+        clipped &= ~kink
         y1, k7, err_norm = _dp54_step(tau0, y0, hh, f[idx], p, earth, atol, tol.rtol)
         accept = err_norm <= 1.0
         factor = np.clip(0.9 * np.where(err_norm > 0, err_norm, 1e-10) ** -0.2, 0.2, 5.0)
         h_next = hh * factor
-        h[idx] = np.where(accept & clipped, np.maximum(h[idx], h_next), h_next)
+        h[idx] = np.where(accept & (clipped | kink), np.maximum(h[idx], h_next), h_next)
         if not accept.any():
             continue
         a = idx[accept]
@@ -340,11 +395,11 @@ def propagate(plan: FlightPlan, earth: EarthModel | None = None, *, output_step_
         tau0a = tau0[accept]
         n_steps[a] += 1
         # --- impact: geodetic height below zero at the end of the step ---
-        alt1 = ecef_to_geodetic(step.y1[:, :3], ell)[2]
+        alt1, rate0, rate1 = _step_heights(step, earth)
         hit = (alt1 < 0.0) & (tau0a + step.h > 1e-3)
         s_end = np.ones(a.size)
         if hit.any():
-            s_hit = step.root(lambda ys: ecef_to_geodetic(ys[:, :3], ell)[2], hit, np.ones(hit.sum()))
+            s_hit = step.event_root(0, hit, np.ones(hit.sum()), earth)
             s_end[hit] = s_hit
             rows = a[hit]
             t_impact[rows] = plan.t_launch_s[rows] + tau0a[hit] + s_hit * step.h[hit]
@@ -352,15 +407,14 @@ def propagate(plan: FlightPlan, earth: EarthModel | None = None, *, output_step_
             is_impacted[rows] = True
             done[rows] = True
         # --- apogee: the rate of change of geodetic height changes sign in this step ---
-        peak = (_height_rate(step.y0, ell) > 0) & (_height_rate(step.y1, ell) <= 0)
+        peak = (rate0 > 0) & (rate1 <= 0)
         if peak.any():
-            s_pk = step.root(lambda ys: _height_rate(ys, ell), peak, s_end[peak])
+            s_pk = step.event_root(1, peak, s_end[peak], earth)
             alt_pk = ecef_to_geodetic(step.state(s_pk, peak)[:, :3], ell)[2]
             rows = a[peak]
             better = alt_pk > apogee_alt[rows]
             apogee_alt[rows[better]] = alt_pk[better]
-            t_apogee[rows[better]] = plan.t_launch_s[rows[better]] + tau0a[peak][better] + (
-                s_pk[better] * step.h[peak][better])
+            t_apogee[rows[better]] = tau0a[peak][better] + s_pk[better] * step.h[peak][better]  # since launch
         if grid is not None:
             t_abs0 = plan.t_launch_s[a] + tau0a
             grid.write(a, t_abs0, t_abs0 + s_end * step.h, first[a], step)
@@ -368,7 +422,7 @@ def propagate(plan: FlightPlan, earth: EarthModel | None = None, *, output_step_
         # --- advance the rows that fly on ---
         go = ~hit
         ag = a[go]
-        tau[ag] = tau0a[go] + step.h[go]
+        tau[ag] = np.where(kink[accept][go], p.t_vertical_s[accept][go], tau0a[go] + step.h[go])
         y[ag] = step.y1[go]
         f[ag] = k7[accept][go]
         crossed = ag[clipped[accept][go]]
@@ -391,6 +445,35 @@ def propagate(plan: FlightPlan, earth: EarthModel | None = None, *, output_step_
 
     return _assemble(plan, earth, grid, t_burnout, y_burnout, t_apogee, apogee_alt, t_impact, y_impact,
                      is_impacted, n_steps)
+
+
+def _propagate_compiled(plan: FlightPlan, earth: EarthModel, output_step_s: float | None, tol: Tolerances,
+                        t_max_s: float, first_step_s: float) -> Trajectories:
+    """:func:`propagate` by the compiled kernel: each row integrated to impact in one call, then the output
+    grid filled from the accepted steps with the same Hermite interpolant."""
+    from bmdsim.flight import _jit
+
+    n = plan.n
+    c = np.ascontiguousarray
+    atol = np.array([tol.atol_m] * 3 + [tol.atol_mps] * 3)
+    (y_burnout, t_apogee, apogee_alt, t_impact, y_impact, is_impacted, n_steps, steps) = _jit.propagate_rows(
+        c(plan.r0_ecef_m, dtype=float), c(plan.v0_ecef_mps, dtype=float), c(plan.t_launch_s, dtype=float),
+        c(plan.phase_t_end_s, dtype=float), c(plan.phase_thrust_n, dtype=float), c(plan.phase_mdot_kg_s, dtype=float),
+        c(plan.phase_m0_kg, dtype=float), c(plan.phase_cda_m2, dtype=float), c(plan.t_burnout_s, dtype=float),
+        c(plan.mode), c(plan.u_horiz_ecef, dtype=float), c(plan.u_up_ecef, dtype=float),
+        c(plan.pitch_end_rad, dtype=float), c(plan.t_vertical_s, dtype=float), c(plan.t_pitch_end_s, dtype=float),
+        _earth_params(earth), _C, _A_TABLE, _B5, _E, atol, float(tol.rtol), float(t_max_s), float(first_step_s),
+        output_step_s is not None)
+    grid = None
+    if output_step_s is not None:
+        t0 = float(np.floor(plan.t_launch_s.min() / output_step_s) * output_step_s) if n else 0.0
+        grid = _Grid(n, t0, output_step_s)
+        for lo in range(0, steps.shape[0], 4096):  # bounded temporaries
+            st = steps[lo : lo + 4096]
+            grid.write(st[:, 0].astype(np.intp), st[:, 1], st[:, 2], st[:, 3] > 0.5,
+                       _Step(h=st[:, 4], y0=st[:, 5:11], y1=st[:, 11:17], a0=st[:, 17:20], a1=st[:, 20:23]))
+    return _assemble(plan, earth, grid, plan.t_burnout_s.copy(), y_burnout, t_apogee, apogee_alt, t_impact,
+                     y_impact, is_impacted, n_steps)
 
 
 def _assemble(plan: FlightPlan, earth: EarthModel, grid: _Grid | None, t_burnout: F64, y_burnout: F64,

@@ -37,6 +37,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from bmdsim import _cache
 from bmdsim.earth.frames import ecef_to_geodetic, geodetic_to_ecef
 from bmdsim.earth.geodesy import surface_distance, surface_inverse
 from bmdsim.earth.model import EarthModel
@@ -306,7 +307,7 @@ def _scan_maximum(vehicle: Vehicle, geo: _Geometry, n_scan: int = 24, n_refine: 
 
 def maximum_range(vehicle: Vehicle, lat_rad: ArrayLike, lon_rad: ArrayLike, azimuth_rad: ArrayLike,
                   *, alt_m: ArrayLike = 0.0, earth: EarthModel | None = None,
-                  tolerances: Tolerances | None = None) -> tuple[F64, F64]:
+                  tolerances: Tolerances | None = None, use_cache: bool = True) -> tuple[F64, F64]:
     """Longest ground range of a full burn fired on the given azimuth, over the range-control angle.
 
     Returns ``(range_m, control_rad)``: the range along the surface from the launch point, and the
@@ -315,6 +316,12 @@ def maximum_range(vehicle: Vehicle, lat_rad: ArrayLike, lon_rad: ArrayLike, azim
     earth = earth or EarthModel()
     lat, lon, az, alt = (np.atleast_1d(np.asarray(x, dtype=float)) for x in np.broadcast_arrays(
         lat_rad, lon_rad, azimuth_rad, alt_m))
+    if use_cache:
+        out = _cache.cached((vehicle, lat, lon, az, alt, earth, tolerances), lambda: dict(zip(
+            ("range_m", "control_rad"), maximum_range(vehicle, lat, lon, az, alt_m=alt, earth=earth,
+                                                      tolerances=tolerances, use_cache=False), strict=True)),
+            "maximum_range")
+        return out["range_m"], out["control_rad"]
     # a far aim point on the azimuth defines the direction of the along-track range
     from bmdsim.earth.geodesy import surface_forward
     alat, alon = surface_forward(lat, lon, az, 1000.0, earth.ellipsoid)
@@ -327,8 +334,12 @@ def target_missile(vehicle: Vehicle, lat_rad: ArrayLike, lon_rad: ArrayLike, aim
                    aim_lon_rad: ArrayLike, *, profile: Profile = "minimum-energy",
                    burnout_angle_rad: float | None = None, apogee_m: float | None = None,
                    alt_m: ArrayLike = 0.0, earth: EarthModel | None = None,
-                   tolerances: Tolerances | None = None) -> TargetingSolution:
+                   tolerances: Tolerances | None = None, use_cache: bool = True) -> TargetingSolution:
     """Steering of a vehicle from launch points to aim points on the full model (see module notes).
+
+    Solutions are kept in the on-disk cache of :mod:`bmdsim._cache` (keyed by every input and the
+    code version; ``use_cache=False`` or ``BMDSIM_NO_CACHE=1`` bypasses it). A cached solution is the one
+    this function computed, array for array.
 
     Raises
     ------
@@ -343,6 +354,15 @@ def target_missile(vehicle: Vehicle, lat_rad: ArrayLike, lon_rad: ArrayLike, aim
     if vehicle.kind != "ballistic" and (burnout_angle_rad is not None or apogee_m is not None):
         raise ValueError(f"{vehicle.name} is an unguided {vehicle.kind}: it flies a full burn, so a burnout "
                          "angle or apogee cannot be chosen; use --profile lofted or depressed")
+    if use_cache:
+        args = [np.atleast_1d(np.asarray(x, dtype=float)) for x in np.broadcast_arrays(
+            lat_rad, lon_rad, aim_lat_rad, aim_lon_rad, alt_m)]
+        arrays = _cache.cached(
+            (vehicle, *args, profile, burnout_angle_rad, apogee_m, earth, tolerances),
+            lambda: _flatten(target_missile(vehicle, *args[:4], profile=profile, burnout_angle_rad=burnout_angle_rad,
+                                            apogee_m=apogee_m, alt_m=args[4], earth=earth, tolerances=tolerances,
+                                            use_cache=False)), "target_missile")
+        return _unflatten(arrays)
     geo = _geometry(lat_rad, lon_rad, alt_m, aim_lat_rad, aim_lon_rad, earth)
     grid, ranges, x_best, r_best = _scan_maximum(vehicle, geo, tol=tolerances)
     short = geo.range_m > r_best
@@ -503,3 +523,23 @@ def _merge(sol: TargetingSolution, part: TargetingSolution, rows: NDArray[np.int
     fields["plan"] = merged(sol.plan, part.plan)
     fields["trajectories"] = merged(sol.trajectories, part.trajectories)
     return TargetingSolution(**fields)
+
+
+def _flatten(sol: TargetingSolution) -> dict[str, np.ndarray]:
+    """Every array of a solution under a flat name (``plan.<field>``, ``trajectories.<field>``, ``<field>``)."""
+    out = {}
+    for f in sol.__dataclass_fields__:
+        v = getattr(sol, f)
+        if f in ("plan", "trajectories"):
+            out.update({f"{f}.{g}": getattr(v, g) for g in v.__dataclass_fields__})
+        else:
+            out[f] = v
+    return out
+
+
+def _unflatten(arrays: dict[str, np.ndarray]) -> TargetingSolution:
+    """The inverse of :func:`_flatten`."""
+    plan = FlightPlan(**{g: arrays[f"plan.{g}"] for g in FlightPlan.__dataclass_fields__})
+    tr = Trajectories(**{g: arrays[f"trajectories.{g}"] for g in Trajectories.__dataclass_fields__})
+    return TargetingSolution(plan=plan, trajectories=tr, **{f: arrays[f] for f in TargetingSolution.__dataclass_fields__
+                                                           if f not in ("plan", "trajectories")})

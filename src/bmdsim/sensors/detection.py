@@ -37,7 +37,6 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import optimize, stats
 
 F64 = NDArray[np.float64]
 SwerlingCase = Literal[0, 1, 3]
@@ -77,6 +76,8 @@ def pd_swerling0(snr_db: ArrayLike, pfa: float) -> F64:
     """
     threshold = -np.log(_check_pfa(pfa))
     snr = db_to_linear(snr_db)
+    from scipy import stats  # imported here: scipy.stats costs ~0.5 s of start-up, and only Swerling 0 needs it
+
     return np.asarray(stats.ncx2.sf(2.0 * threshold, 2, 2.0 * snr), dtype=float)
 
 
@@ -132,6 +133,8 @@ def required_snr_db(pd_target: float, pfa: float, swerling: SwerlingCase = 1) ->
         raise ValueError(f"pd_target must be in (pfa, 1), got {pd_target}")
     if swerling == 1:
         return float(linear_to_db(np.log(pfa) / np.log(pd_target) - 1.0))
+    from scipy import optimize
+
     return float(optimize.brentq(lambda x: float(pd(x, pfa, swerling)) - pd_target, -30.0, 80.0,
                                  xtol=1e-10))
 

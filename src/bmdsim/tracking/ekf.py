@@ -50,8 +50,9 @@ from typing import Protocol
 import numpy as np
 from numpy.typing import NDArray
 
+from bmdsim.earth._kernels import jit_enabled
 from bmdsim.earth.frames import wrap_to_pi
-from bmdsim.tracking.dynamics import MotionModel, process_noise, step_rk4
+from bmdsim.tracking.dynamics import BallisticModel, MotionModel, process_noise, step_rk4
 
 F64 = NDArray[np.float64]
 
@@ -192,6 +193,8 @@ def predict(x_ecef: F64, P_ecef: F64, dt_s: F64, model: MotionModel,
     ``dt_s`` may be zero (no change) or negative (backward prediction, used by tests only);
     ``q_extra_m2_s3`` (m,), if given, is added to the model's process noise density.
     """
+    if jit_enabled() and isinstance(model, BallisticModel):
+        return _predict_compiled(x_ecef, P_ecef, dt_s, model, q_extra_m2_s3)
     x, P = x_ecef.copy(), P_ecef.copy()
     remaining = np.asarray(dt_s, dtype=float).copy()
     rows = np.flatnonzero(remaining != 0.0)
@@ -203,6 +206,25 @@ def predict(x_ecef: F64, P_ecef: F64, dt_s: F64, model: MotionModel,
             x[rows], P[rows], remaining[rows] = _substep(x[rows], P[rows], remaining[rows], model, q_rows)
         rows = rows[remaining[rows] != 0.0]
     return x, P
+
+
+def _predict_compiled(x_ecef: F64, P_ecef: F64, dt_s: F64, model: BallisticModel,
+                      q_extra_m2_s3: F64 | None) -> tuple[F64, F64]:
+    """:func:`predict` by the compiled kernel of :mod:`bmdsim.tracking._jit` (same arithmetic, one call)."""
+    from bmdsim.tracking import _jit
+
+    m = x_ecef.shape[0]
+    dt = np.ascontiguousarray(np.broadcast_to(np.asarray(dt_s, dtype=float), (m,)))
+    q_extra = np.zeros(m) if q_extra_m2_s3 is None else np.ascontiguousarray(q_extra_m2_s3, dtype=float)
+    key = id(model)
+    params = _PARAMS.get(key)
+    if params is None or params[0] is not model:
+        params = _PARAMS[key] = (model, _jit.params_of(model))
+    return _jit.predict(np.ascontiguousarray(x_ecef, dtype=float), np.ascontiguousarray(P_ecef, dtype=float),
+                        dt, q_extra, params[1])
+
+
+_PARAMS: dict[int, tuple[BallisticModel, F64]] = {}
 
 
 def _substep(x_ecef: F64, P_ecef: F64, remaining_s: F64, model: MotionModel,
@@ -236,6 +258,12 @@ def update(x_ecef: F64, P_ecef: F64, z: F64, sigma: F64, r_sensor_ecef_m: F64,
     x_ecef, P_ecef, nis : ndarray, shapes (m, 6), (m, 6, 6), (m,)
         Posterior states and covariances, and the normalized innovation squared ``ν^T S^-1 ν``.
     """
+    if jit_enabled():
+        from bmdsim.tracking import _jit
+
+        c = np.ascontiguousarray
+        return _jit.update(c(x_ecef, dtype=float), c(P_ecef, dtype=float), c(z, dtype=float),
+                           c(sigma, dtype=float), c(r_sensor_ecef_m, dtype=float), c(R_enu_from_ecef, dtype=float))
     r = x_ecef[:, :3]
     nu = z - measure_range_az_el(r, r_sensor_ecef_m, R_enu_from_ecef)
     nu[:, 1] = wrap_to_pi(nu[:, 1])

@@ -1,0 +1,83 @@
+"""The compiled EKF kernels (tracking/_jit.py) against the numpy prediction and update they replace."""
+
+import numpy as np
+import pytest
+
+from bmdsim.earth.frames import enu_from_ecef_matrix, geodetic_to_ecef
+from bmdsim.earth.model import EarthModel
+from bmdsim.tracking import ekf
+from bmdsim.tracking.dynamics import BallisticModel
+
+RNG = np.random.default_rng(7)
+
+
+def _both(monkeypatch, fn):
+    monkeypatch.delenv("BMDSIM_NO_JIT", raising=False)
+    fast = fn()
+    monkeypatch.setenv("BMDSIM_NO_JIT", "1")
+    slow = fn()
+    monkeypatch.delenv("BMDSIM_NO_JIT")
+    return fast, slow
+
+
+def _states(m: int, alt_lo: float, alt_hi: float):
+    lat, lon = RNG.uniform(-1.2, 1.2, m), RNG.uniform(-3, 3, m)
+    r = geodetic_to_ecef(lat, lon, RNG.uniform(alt_lo, alt_hi, m))
+    v = RNG.normal(size=(m, 3)) * 2500.0
+    A = RNG.normal(size=(m, 6, 6))
+    return np.concatenate([r, v], axis=1), A @ A.transpose(0, 2, 1) * 100.0
+
+
+@pytest.mark.parametrize("earth", [EarthModel(), EarthModel(drag=False), EarthModel(shape="sphere")])
+@pytest.mark.parametrize("alts", [(5e3, 80e3), (100e3, 1500e3)])
+def test_prediction_matches_numpy(monkeypatch, earth, alts):
+    x, P = _states(30, *alts)
+    dt = RNG.uniform(-5.0, 30.0, 30)
+    dt[:3] = 0.0
+    q_extra = np.where(RNG.uniform(size=30) > 0.5, 1e4, 0.0)
+    model = BallisticModel(earth=earth, q_m2_s3=1.0, ballistic_coefficient_kg_m2=5000.0)
+    (xf, Pf), (xs, Ps) = _both(monkeypatch, lambda: ekf.predict(x, P, dt, model, q_extra))
+    np.testing.assert_allclose(xf, xs, rtol=1e-13, atol=1e-6)  # 1 µm, 1 µm/s
+    scale = np.abs(Ps).max(axis=(1, 2), keepdims=True)
+    np.testing.assert_allclose(Pf / scale, Ps / scale, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(Pf, Pf.transpose(0, 2, 1))
+
+
+def test_update_matches_numpy(monkeypatch):
+    m = 40
+    lat, lon = RNG.uniform(-1, 1, m), RNG.uniform(-3, 3, m)
+    rs, R = geodetic_to_ecef(lat, lon, 0.0), enu_from_ecef_matrix(lat, lon)
+    x, P = _states(m, 50e3, 800e3)
+    x[:, :3] = rs + RNG.normal(size=(m, 3)) * 3e5
+    z = ekf.measure_range_az_el(x[:, :3] + RNG.normal(size=(m, 3)) * 100.0, rs, R)
+    sigma = np.tile([50.0, 1e-3, 2e-3], (m, 1))
+    fast, slow = _both(monkeypatch, lambda: ekf.update(x, P, z, sigma, rs, R))
+    np.testing.assert_allclose(fast[0], slow[0], rtol=1e-14, atol=1e-8)
+    scale = np.abs(slow[1]).max(axis=(1, 2), keepdims=True)
+    np.testing.assert_allclose(fast[1] / scale, slow[1] / scale, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(fast[2], slow[2], rtol=1e-9)
+    np.testing.assert_array_equal(fast[1], fast[1].transpose(0, 2, 1))
+
+
+def test_compiled_tracker_rounds_match_numpy(monkeypatch):
+    """track() through tracking/_jit.run_tracks (one call) against the numpy rounds: the same states,
+    covariances, update counts and fire-control times (the quantities the assessment reads)."""
+    from bmdsim.tracking import TrackerConfig, track
+
+    from .scenario import ballistic_truth, make_sites, simulate_measurements
+
+    truth = ballistic_truth(6, seed=3)
+    sites = make_sites([(41.0, 129.0, 50.0), (38.0, 135.0, 20.0), (36.0, 128.0, 100.0)])
+    sigma = np.array([[20.0, 1e-3, 1e-3], [30.0, 1.5e-3, 1.5e-3], [80.0, 3e-3, 3e-3]])
+    meas = simulate_measurements(truth.t_s, truth.r_ecef_m, sites, revisit_steps=[2, 3, 5], sigma=sigma,
+                                 rng=np.random.default_rng(5))
+    grid = truth.t_s[::2]
+    for allowed in (None, np.array([True, False, True])):
+        fast, slow = _both(monkeypatch, lambda a=allowed: track(meas, a, grid, TrackerConfig(), EarthModel(),
+                                                                 n_threats=truth.r_ecef_m.shape[0], impact_t_s=[]))
+        np.testing.assert_array_equal(fast.n_updates, slow.n_updates)
+        np.testing.assert_array_equal(fast.t_last_update_s, slow.t_last_update_s)
+        np.testing.assert_array_equal(np.isnan(fast.state_ecef), np.isnan(slow.state_ecef))
+        np.testing.assert_allclose(fast.state_ecef, slow.state_ecef, rtol=1e-12, atol=1e-6)  # 1 µm
+        np.testing.assert_allclose(fast.cov_ecef, slow.cov_ecef, rtol=1e-9, atol=1e-9)
+        np.testing.assert_array_equal(fast.fire_control_time_s(500.0, 50.0), slow.fire_control_time_s(500.0, 50.0))
