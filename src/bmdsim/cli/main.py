@@ -23,9 +23,9 @@ EXIT_BAD_INPUT = 2  # as bmdsim.cli._common.EXIT_BAD_INPUT (not imported here: i
 # help, so ``bmdsim --help`` loads neither numpy nor any stage (start-up well under 0.5 s).
 _COMMANDS = {
     "catalog": ("bmdsim.cli.catalog", "catalog",
-                "List the catalogs (threats, radars, interceptors, sites) with key figures and sources."),
+                "List the catalog entries of KIND (threats, radars, interceptors, sites) with sources."),
     "compare": ("bmdsim.cli.report", "compare",
-                "Show results folders A and B side by side, with B - A and its standard error."),
+                "Show results folders A and B side by side: B - A with its standard error."),
     "lofted-tests": ("bmdsim.cli.lofted", "lofted_tests",
                      "Fly each published lofted test (or the KEYS given) on its apogee and range; compare flight "
                      "times."),
@@ -33,7 +33,7 @@ _COMMANDS = {
                  "Farthest ground and slant range at which a radar detects a target, per azimuth."),
     "presets": ("bmdsim.cli.run", "presets", "List the built-in presets (``presets show NAME`` prints one)."),
     "report": ("bmdsim.cli.report", "report",
-               "Rebuild the answer and report.html of a results folder; CZML, KML, GeoJSON, PNG exports."),
+               "Rebuild the answer and the HTML report of a results folder; CZML, KML, GeoJSON, PNG."),
     "run": ("bmdsim.cli.run", "run", "Assess every architecture of SCENARIO (a file or a preset)."),
     "trajectory": ("bmdsim.cli.trajectory", "trajectory",
                    "Fly one threat from a launch point to an aim point and print its events."),
