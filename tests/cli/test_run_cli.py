@@ -63,9 +63,9 @@ def test_compare(capsys, tmp_path):
         assert status == 0, err
     status, out, err = run_cli(capsys, "compare", str(tmp_path / "a" / "baseline"), str(tmp_path / "b" / "baseline"))
     assert status == 0, err
-    assert "expected_leakers" in out
+    assert "leakers" in out
     status, _, err = run_cli(capsys, "compare", str(tmp_path / "nothing"), str(tmp_path / "a"))
-    assert status == 2 and "no results.json" in err
+    assert status == 2 and "no such results folder" in err
 
 
 BASE = """name: t

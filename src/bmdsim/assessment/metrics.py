@@ -34,8 +34,43 @@ def _nan_if_inf(x: float) -> float:
     return float(x) if np.isfinite(x) else np.nan
 
 
+REENTRY_ALT_M = 100e3
+"""Height below which a descending threat is in its terminal (re-entry) phase [m] (the Karman line)."""
+
+
+def threat_geography(res: RunResult) -> list[dict[str, float]]:
+    """Per threat: launch, aim and impact points [deg], apogee [km] and flight-phase times [s].
+
+    Boost ends at burnout; terminal starts when the descending threat passes below ``REENTRY_ALT_M`` (at
+    apogee if it never rises above it); midcourse lies between.
+    """
+    from bmdsim.earth.frames import ecef_to_geodetic
+
+    th, tr = res.scenario.threats, res.trajectories
+    lat_i, lon_i, _ = ecef_to_geodetic(tr.r_impact_ecef_m, res.scenario.earth.ellipsoid)
+    out = []
+    for j in range(th.n):
+        alt = tr.alt_m[j] if tr.alt_m.size else np.empty(0)
+        after = (tr.t_s >= tr.t_apogee_s[j]) & (alt < REENTRY_ALT_M) if alt.size else np.zeros(0, bool)
+        t_reentry = float(tr.t_s[np.argmax(after)]) if after.any() else float(tr.t_impact_s[j])
+        if tr.apogee_alt_m[j] < REENTRY_ALT_M:
+            t_reentry = float(tr.t_apogee_s[j])
+
+        def r6(x: float) -> float:
+            return round(float(x), 6) if np.isfinite(x) else np.nan
+
+        out.append({"launch_lat_deg": r6(np.degrees(th.launch_lat_rad[j])),
+                    "launch_lon_deg": r6(np.degrees(th.launch_lon_rad[j])),
+                    "aim_lat_deg": r6(np.degrees(th.aim_lat_rad[j])), "aim_lon_deg": r6(np.degrees(th.aim_lon_rad[j])),
+                    "impact_lat_deg": r6(np.degrees(lat_i[j])), "impact_lon_deg": r6(np.degrees(lon_i[j])),
+                    "apogee_km": round(float(tr.apogee_alt_m[j]) / 1e3, 3), "t_burnout_s": float(tr.t_burnout_s[j]),
+                    "t_apogee_s": float(tr.t_apogee_s[j]), "t_reentry_s": t_reentry})
+    return out
+
+
 def threat_table(res: RunResult) -> pd.DataFrame:
     th, tr = res.scenario.threats, res.trajectories
+    geo = threat_geography(res)
     rows = []
     for name, a in res.architectures.items():
         o = a.outcome
@@ -53,6 +88,7 @@ def threat_table(res: RunResult) -> pd.DataFrame:
                 "engagement_opportunities": int(np.sum(a.windows.looks[:, j] > 0)),
                 "p_engaged": float(o.engaged[:, j].mean()), "p_killed": float(o.killed[:, j].mean()),
                 "expected_shots": float(o.shots[:, j, :].sum(axis=1).mean()),
+                **geo[j],
             })
     return pd.DataFrame(rows)
 
@@ -71,10 +107,48 @@ def engagement_table(res: RunResult) -> pd.DataFrame:
                     "t_first_launch_s": float(w.t_launch_s[i, j, 0]),
                     "t_first_intercept_s": float(w.t_intercept_s[i, j, 0]),
                     "expected_shots": float(a.outcome.shots[:, j, i].mean()),
+                    **_point_at(res, int(j), float(w.t_intercept_s[i, j, 0]), "intercept"),
                 })
     return pd.DataFrame(rows, columns=["architecture", "shooter", "nation", "interceptor", "threat", "looks",
                                        "t_earliest_launch_s", "t_first_launch_s", "t_first_intercept_s",
-                                       "expected_shots"])
+                                       "expected_shots", "intercept_lat_deg", "intercept_lon_deg",
+                                       "intercept_alt_km"])
+
+
+def _point_at(res: RunResult, j: int, t_s: float, prefix: str) -> dict[str, float]:
+    """Geodetic point of threat ``j`` at time ``t_s`` (linear in ECEF between grid points) [deg, km]."""
+    from bmdsim.earth.frames import ecef_to_geodetic
+
+    tr = res.trajectories
+    r = tr.r_ecef_m[j] if tr.r_ecef_m.size else np.empty((0, 3))
+    ok = np.isfinite(r[:, 0])
+    if not np.isfinite(t_s) or not ok.any():
+        return {f"{prefix}_lat_deg": np.nan, f"{prefix}_lon_deg": np.nan, f"{prefix}_alt_km": np.nan}
+    r_t = np.array([np.interp(t_s, tr.t_s[ok], r[ok, k]) for k in range(3)])
+    lat, lon, alt = ecef_to_geodetic(r_t, res.scenario.earth.ellipsoid)
+    return {f"{prefix}_lat_deg": round(float(np.degrees(lat)), 6),
+            f"{prefix}_lon_deg": round(float(np.degrees(lon)), 6), f"{prefix}_alt_km": round(float(alt) / 1e3, 3)}
+
+
+def trajectory_table(res: RunResult, step_s: float = 10.0) -> pd.DataFrame:
+    """The path of every threat for maps: one row per threat and time, every ``step_s`` and at impact."""
+    from bmdsim.earth.frames import ecef_to_geodetic
+
+    tr = res.trajectories
+    rows = []
+    if tr.r_ecef_m.size:
+        lat, lon, alt = ecef_to_geodetic(tr.r_ecef_m, res.scenario.earth.ellipsoid)
+        stride = max(1, round(step_s / float(np.median(np.diff(tr.t_s))))) if tr.t_s.size > 1 else 1
+        for j in range(tr.n):
+            idx = np.flatnonzero(np.isfinite(alt[j]))
+            if idx.size == 0:
+                continue
+            keep = np.unique(np.concatenate([idx[::stride], idx[-1:]]))
+            for k in keep:
+                rows.append({"threat": j, "t_s": float(tr.t_s[k]), "lat_deg": round(float(np.degrees(lat[j, k])), 5),
+                             "lon_deg": round(float(np.degrees(lon[j, k])), 5),
+                             "alt_km": round(float(alt[j, k]) / 1e3, 3), "phase": int(tr.phase[j, k])})
+    return pd.DataFrame(rows, columns=["threat", "t_s", "lat_deg", "lon_deg", "alt_km", "phase"])
 
 
 def battery_table(res: RunResult) -> pd.DataFrame:
@@ -154,6 +228,11 @@ def summary_table(res: RunResult) -> pd.DataFrame:
         for col in ("expected_leakers", "p_zero_leakers", "threats_engageable", "expected_interceptors",
                     "expected_cost_usd"):
             df[f"{col}_vs_national"] = df[col] - base[col]
+        # paired standard error: every architecture fights the same draws (common random numbers)
+        nat = res.architectures["national"].outcome.leakers.astype(float)
+        df["expected_leakers_vs_national_se"] = [
+            float(np.std(a.outcome.leakers - nat, ddof=1) / np.sqrt(nat.size)) if nat.size > 1 else 0.0
+            for a in res.architectures.values()]
     return df
 
 
@@ -231,7 +310,7 @@ def all_tables(res: RunResult, *, attribution: bool = True) -> dict[str, pd.Data
     """
     tables = {"summary": summary_table(res), "threats": threat_table(res), "engagements": engagement_table(res),
               "batteries": battery_table(res), "raids": raid_table(res), "assets": asset_table(res),
-              "nations": nation_table(res), "sensors": sensor_table(res)}
+              "nations": nation_table(res), "sensors": sensor_table(res), "trajectories": trajectory_table(res)}
     spent = spent_stage_table(res)
     if len(spent):
         tables["spent_stages"] = spent

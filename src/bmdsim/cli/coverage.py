@@ -30,7 +30,8 @@ def parse_position(text: str, option: str) -> tuple[float, float, float]:
 
 
 @click.command()
-@click.option("--radar", "radar_key", required=True, metavar="NAME", help="Catalog radar (e.g. tpy2-fbm).")
+@click.option("--radar", "radar_key", required=True, metavar="NAME",
+              help="Catalog radar (e.g. tpy2-fbm); bmdsim catalog radars lists them.")
 @click.option("--at", "at", required=True, metavar="LAT,LON[,HEIGHT_M]",
               help="Radar position, degrees and metres.")
 @click.option("--boresight-az", type=float, default=0.0, show_default=True, metavar="DEG",
@@ -40,7 +41,7 @@ def parse_position(text: str, option: str) -> tuple[float, float, float]:
 @click.option("--rcs", type=float, default=None, metavar="M2",
               help="Target radar cross section (default: the radar's reference RCS, 1 m^2).")
 @click.option("--earth", "earth_shape", type=click.Choice(["wgs84", "sphere"]), default="wgs84",
-              show_default=True)
+              show_default=True, help="Earth model for line of sight: wgs84 ellipsoid or a sphere.")
 @click.option("--refraction", type=click.Choice(["none", "4/3"]), default="none", show_default=True,
               help="Effective-Earth refraction model for line of sight.")
 @click.option("--min-elevation", type=float, default=None, metavar="DEG",
@@ -48,7 +49,13 @@ def parse_position(text: str, option: str) -> tuple[float, float, float]:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def coverage(radar_key: str, at: str, boresight_az: float, target_altitude: float, rcs: float | None,
              earth_shape: str, refraction: str, min_elevation: float | None, as_json: bool) -> None:
-    """Farthest ground and slant range at which a radar detects a target, per azimuth of its sector."""
+    """Farthest ground and slant range at which a radar detects a target, per azimuth of its sector.
+
+    \b
+    Example:
+      bmdsim coverage --radar tpy2-fbm --at 40.97,140.33 --boresight-az 270
+      bmdsim coverage --radar spy1d --at 39.5,134.0 --target-altitude 300
+    """
     from bmdsim.earth.model import EarthModel
     from bmdsim.scenario.catalog import CatalogError
     from bmdsim.sensors.coverage import coverage as compute_coverage

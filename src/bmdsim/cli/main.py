@@ -22,13 +22,18 @@ EXIT_BAD_INPUT = 2  # as bmdsim.cli._common.EXIT_BAD_INPUT (not imported here: i
 # name: (module, attribute, one-line help). Commands are imported only when run or asked for their own
 # help, so ``bmdsim --help`` loads neither numpy nor any stage (start-up well under 0.5 s).
 _COMMANDS = {
-    "compare": ("bmdsim.cli.run", "compare", "Show two results folders side by side."),
+    "catalog": ("bmdsim.cli.catalog", "catalog",
+                "List the catalog entries of KIND (threats, radars, interceptors, sites) with sources."),
+    "compare": ("bmdsim.cli.report", "compare",
+                "Show results folders A and B side by side: B - A with its standard error."),
     "lofted-tests": ("bmdsim.cli.lofted", "lofted_tests",
                      "Fly each published lofted test (or the KEYS given) on its apogee and range; compare flight "
                      "times."),
     "coverage": ("bmdsim.cli.coverage", "coverage",
                  "Farthest ground and slant range at which a radar detects a target, per azimuth."),
     "presets": ("bmdsim.cli.run", "presets", "List the built-in presets (``presets show NAME`` prints one)."),
+    "report": ("bmdsim.cli.report", "report",
+               "Rebuild the answer and the HTML report of a results folder; CZML, KML, GeoJSON, PNG."),
     "run": ("bmdsim.cli.run", "run", "Assess every architecture of SCENARIO (a file or a preset)."),
     "sensitivity": ("bmdsim.cli.sweep", "sensitivity",
                     "One-at-a-time sensitivity of SCENARIO over every stated range: tornado and break-even."),

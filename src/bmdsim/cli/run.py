@@ -1,13 +1,14 @@
-"""``bmdsim run``, ``bmdsim presets`` and ``bmdsim compare``."""
+"""``bmdsim run`` and ``bmdsim presets`` (``bmdsim compare`` is in :mod:`bmdsim.cli.report`)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from bmdsim.cli._common import BadInput
+from bmdsim.cli.progress import RunProgress
+from bmdsim.cli.report import FORMAT_OPTION, finish_run
 
 
 def load_config(scenario: str | None):
@@ -21,6 +22,12 @@ def load_config(scenario: str | None):
             name = scenario or DEFAULT_PRESET
             file, text = f"preset:{name}", preset_text(name)
         else:
+            if not Path(scenario).exists():
+                from bmdsim.report.catalog import suggest
+                from bmdsim.report.escape import strip_control
+
+                raise BadInput(f"{strip_control(scenario)}: no such scenario file, nor a preset"
+                               f"{suggest(scenario, preset_names())} (presets: {', '.join(preset_names())})")
             file, text = scenario, read_scenario_text(scenario)
         config, lines = parse_scenario(text, file)
         return config, file, lines
@@ -87,20 +94,29 @@ def _check_size(config, file: str, replications: int | None, n_arch: int | None,
 @click.option("--replications", type=click.IntRange(min=1, max=1_000_000), default=None,
               help="Monte Carlo replications.")
 @click.option("--seed", type=click.IntRange(min=0, max=2**63 - 1), default=None, help="Root random seed.")
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--quiet", is_flag=True, help="No progress display.")
 @click.option("--force", is_flag=True,
               help="Use an --out folder that holds other files than bmdsim results (its contents are replaced).")
+@FORMAT_OPTION
 def run(scenario: str | None, out_dir: str, architectures: str | None, replications: int | None,
-        seed: int | None, quiet: bool, force: bool) -> None:
-    """Assess every architecture of SCENARIO (a file or a preset; default northeast-asia-2014)."""
+        seed: int | None, quiet: bool, force: bool, fmt: str) -> None:
+    """Assess every architecture of SCENARIO (a file or a preset; default northeast-asia-2014).
+
+    Architectures (--architectures) of the built-in presets: national (each nation uses only its own
+    sensors), bilateral (US-Japan and US-ROK share), trilateral (all three share, through the US).
+    Presets: bmdsim presets. Missiles, radars, interceptors and sites: bmdsim catalog.
+
+    \b
+    Examples:
+      bmdsim run
+      bmdsim run korea-short-range --out korea --replications 200
+      bmdsim run my.yaml --architectures national,trilateral --format markdown
+    """
     loaded = load_config(scenario)  # every check that needs no physics, before the heavy imports
     config, file, _ = loaded
     names = _architecture_names(architectures, config)
     n_cases = max(1, len(config.variants))
     _check_size(config, file, replications, len(names) if names else None, n_cases)
-
-    from rich.console import Console
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from bmdsim.assessment.run import StageCache
     from bmdsim.assessment.run import run as run_assessment
@@ -117,45 +133,41 @@ def run(scenario: str | None, out_dir: str, architectures: str | None, replicati
         raise BadInput(f"--out: cannot write results to {out_dir}: {exc.strerror or exc}") from None
     with folder:
         cases = load_cases(scenario, loaded, seed)
-        console = Console(stderr=True)
         results = []
         shared = StageCache()  # variants reuse the flights and radar tracks their changes do not touch
+        show = RunProgress(len(cases), len(names or cases[0][1].architectures), quiet=quiet)
         try:
-            for variant, sc in cases:
-                label = f"{variant}: " if variant else ""
-                if quiet:
-                    res = run_assessment(sc, architectures=names, replications=replications, cache=shared)
-                else:
-                    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                                  console=console, transient=True) as bar:
-                        task = bar.add_task("starting", total=None)
-                        res = run_assessment(sc, architectures=names, replications=replications, cache=shared,
-                                             progress=lambda stage, t=task, b=bar, lb=label: b.update(
-                                                 t, description=lb + stage))
-                results.append((variant, sc, res))
+            with show:
+                for i, (variant, sc) in enumerate(cases):
+                    res = run_assessment(sc, architectures=names, replications=replications, cache=shared,
+                                         progress=show.stage_callback(i, variant))
+                    results.append((variant, sc, res))
+                    show.case_finished()
         except InputError as exc:
             raise BadInput(str(exc)) from None
-        n_written = _write_all(folder, results, config.name, quiet, console)
-    click.echo(f"wrote {n_written} files to {strip_control(out_dir)}/")
+        n_written = _write_all(folder, results, config.name, show)
+    finish_run(out_dir, fmt)  # after the commit: the answer and report.html, read from the files
+    click.echo(f"wrote {n_written} files to {strip_control(out_dir)}/", err=fmt != "table")
 
 
-def _write_all(folder, results: list, scenario_name: str, quiet: bool, console) -> int:
+def _write_all(folder, results: list, scenario_name: str, show: RunProgress) -> int:
     """Write every case into the staged folder (a subfolder per variant, plus variants.csv), then swap it in."""
     from bmdsim.assessment.footprints import footprint_tables
     from bmdsim.assessment.metrics import all_tables
-    from bmdsim.report.escape import csv_safe_frame, terminal_text
+    from bmdsim.report.escape import csv_safe_frame
     from bmdsim.report.files import write_result_set
     from bmdsim.scenario.errors import InputError
     from bmdsim.scenario.schema import to_yaml
 
     n_written = 0
-    summaries, to_print = [], []
+    summaries = []
     try:
         stage = folder.stage()
         for variant, sc, res in results:
             tables = all_tables(res)
-            if not quiet and (sc.config.footprints.aim_grids or sc.config.footprints.launch_grids):
-                console.print("footprints ...")
+            if sc.config.footprints.aim_grids or sc.config.footprints.launch_grids:
+                show.say(f"{variant + ': ' if variant else ''}footprints (each grid point through the whole "
+                         "pipeline)")
             try:
                 from bmdsim.assessment.run import Timer
 
@@ -169,8 +181,6 @@ def _write_all(folder, results: list, scenario_name: str, quiet: bool, console) 
                                               seed=res.seed, replications=res.replications,
                                               stage_seconds=res.stage_seconds, epoch_utc=sc.config.epoch_utc,
                                               peak_memory_mb=_peak_memory_mb()))
-            shown = tables["summary"].assign(architecture=tables["summary"]["architecture"].map(terminal_text))
-            to_print.append((shown, terminal_text(sc.config.name), res))
             summaries.append(tables["summary"].assign(variant=variant or ""))
         if len(results) > 1:
             import pandas as pd
@@ -180,8 +190,6 @@ def _write_all(folder, results: list, scenario_name: str, quiet: bool, console) 
         folder.commit(scenario_name)
     except OSError as exc:
         raise BadInput(f"--out: cannot write results to {folder.path}: {exc.strerror or exc}") from None
-    for shown, name, res in to_print:  # after the commit: printing cannot cost the results
-        _print_summary(shown, name, res)
     return n_written
 
 
@@ -190,25 +198,6 @@ def _peak_memory_mb() -> float:
     import resource
 
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, 1)
-
-
-def _print_summary(df, name: str, res) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=f"bmdsim run: {name} ({res.trajectories.n} threats, {res.replications} replications, "
-                        f"seed {res.seed})")
-    cols = [("architecture", "architecture", "{}"), ("expected leakers", "expected_leakers", "{:.2f}"),
-            ("P(zero leakers)", "p_zero_leakers", "{:.3f}"), ("engageable", "threats_engageable", "{}"),
-            ("interceptors", "expected_interceptors", "{:.1f}"), ("cost $M", "expected_cost_usd", "{:.1f}"),
-            ("leakers vs national", "expected_leakers_vs_national", "{:+.2f}")]
-    cols = [c for c in cols if c[1] in df.columns]
-    for title, _, _ in cols:
-        table.add_column(title, justify="right")
-    for _, row in df.iterrows():
-        table.add_row(*[fmt.format(row[key] / 1e6 if key == "expected_cost_usd" else row[key])
-                        for _, key, fmt in cols])
-    Console().print(table)
 
 
 @click.group(invoke_without_command=True)
@@ -220,9 +209,12 @@ def presets(ctx: click.Context) -> None:
     if ctx.invoked_subcommand is None:
         import yaml
 
+        from bmdsim.report.text import terminal_width, wrap_paragraph
+
         for name in preset_names():
             desc = yaml.safe_load(preset_text(name)).get("description", "")
-            click.echo(f"{name}: {' '.join(str(desc).split())[:150]}")
+            click.echo(name)
+            click.echo(wrap_paragraph(" ".join(str(desc).split()), terminal_width(), indent="  "))
 
 
 @presets.command("show")
@@ -236,36 +228,3 @@ def presets_show(name: str) -> None:
         click.echo(preset_text(name), nl=False)
     except InputError as exc:
         raise BadInput(f"NAME: {exc}") from None
-
-
-@click.command()
-@click.argument("a", type=click.Path())
-@click.argument("b", type=click.Path())
-def compare(a: str, b: str) -> None:
-    """Show two results folders side by side."""
-    from rich.console import Console
-    from rich.table import Table
-
-    def load(folder: str, arg: str) -> dict:
-        path = Path(folder) / "results.json"
-        try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise BadInput(f"{arg}: no results.json in {folder}") from None
-        except json.JSONDecodeError as exc:
-            raise BadInput(f"{arg}: {path}: not valid JSON (line {exc.lineno})") from None
-
-    ra, rb = load(a, "A"), load(b, "B")
-    table = Table(title=f"A: {a} ({ra.get('scenario')}), B: {b} ({rb.get('scenario')})")
-    for col in ("architecture", "metric", "A", "B", "B - A"):
-        table.add_column(col, justify="right")
-    metrics = ("expected_leakers", "p_zero_leakers", "threats_engageable", "expected_interceptors",
-               "expected_cost_usd")
-    for arch in sorted(set(ra.get("architectures", {})) | set(rb.get("architectures", {}))):
-        xa, xb = ra.get("architectures", {}).get(arch, {}), rb.get("architectures", {}).get(arch, {})
-        for m in metrics:
-            va, vb = xa.get(m), xb.get(m)
-            diff = f"{vb - va:+.3f}" if isinstance(va, int | float) and isinstance(vb, int | float) else "-"
-            table.add_row(arch, m, "-" if va is None else f"{va:.3f}", "-" if vb is None else f"{vb:.3f}",
-                          diff)
-    Console().print(table)

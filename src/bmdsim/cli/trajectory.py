@@ -26,10 +26,14 @@ IMPULSIVE_BETA_KG_M2 = 5000.0
               help="Launch point, degrees.")
 @click.option("--to", "to", default=DEFAULT_TO, show_default=True, metavar="LAT,LON",
               help="Aim point, degrees.")
-@click.option("--missile", default=None, help=f"Catalog threat (default {DEFAULT_MISSILE}).")
+@click.option("--missile", default=None,
+              help=f"Catalog threat (default {DEFAULT_MISSILE}); bmdsim catalog threats lists them.")
 @click.option("--impulsive", is_flag=True, help="A burnout state at the launch point, no boost phase.")
 @click.option("--profile", type=click.Choice(["minimum-energy", "lofted", "depressed"]),
-              default="minimum-energy", show_default=True)
+              default="minimum-energy", show_default=True,
+              help="Trajectory shape: minimum-energy (longest range for the energy), lofted (steeper, higher "
+                   "apogee, shorter flight to the same point) or depressed (flatter, lower apogee, less "
+                   "warning time).")
 @click.option("--burnout-angle", type=float, default=None, metavar="DEG",
               help="Burnout flight-path angle (inertial, from the local horizontal).")
 @click.option("--apogee", type=float, default=None, metavar="KM", help="Fly the trajectory with this apogee.")
@@ -38,14 +42,22 @@ IMPULSIVE_BETA_KG_M2 = 5000.0
 @click.option("--beta", type=float, default=IMPULSIVE_BETA_KG_M2, show_default=True, metavar="KG_M2",
               help="Ballistic coefficient of the --impulsive re-entry vehicle.")
 @click.option("--earth", "earth_shape", type=click.Choice(["wgs84", "sphere"]), default="wgs84",
-              show_default=True)
+              show_default=True, help="Earth model: wgs84 (WGS 84 ellipsoid with J2 gravity) or sphere "
+                                      "(point-mass gravity, for checks against textbook closed forms).")
 @click.option("--no-rotation", is_flag=True, help="Non-rotating Earth.")
 @click.option("--no-drag", is_flag=True, help="Vacuum.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def trajectory(from_: str, to: str, missile: str | None, impulsive: bool, profile: str,
                burnout_angle: float | None, apogee: float | None, burnout_altitude: float, beta: float,
                earth_shape: str, no_rotation: bool, no_drag: bool, as_json: bool) -> None:
-    """Fly one threat from a launch point to an aim point and report its trajectory."""
+    """Fly one threat from a launch point to an aim point and report its trajectory.
+
+    \b
+    Examples:
+      bmdsim trajectory --missile scud-b --from 39.0,125.7 --to 37.0,127.0 --json
+      bmdsim trajectory --missile nodong --profile lofted
+      bmdsim trajectory --from 0,0 --to 0,45 --impulsive --earth sphere --no-drag
+    """
     from bmdsim.earth.model import EarthModel
     from bmdsim.flight.catalog import threat_vehicle
     from bmdsim.flight.targeting import UnreachableTargetError, describe_miss, target_impulsive, target_missile

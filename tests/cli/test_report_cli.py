@@ -1,0 +1,98 @@
+"""`bmdsim compare`, `catalog`, `presets` and `--help` as a new user meets them."""
+
+import json
+
+import pytest
+
+from bmdsim.cli.main import main
+
+
+def run_cli(capsys, monkeypatch, *args, columns="80"):
+    monkeypatch.setenv("COLUMNS", columns)
+    status = main(list(args))
+    out = capsys.readouterr()
+    return status, out.out, out.err
+
+
+def test_compare_bad_folders_one_line_exit_2(capsys, monkeypatch, tmp_path):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "results.json").write_text("{not json", encoding="utf-8")
+    status, _, err = run_cli(capsys, monkeypatch, "compare", str(bad), str(bad))
+    assert status == 2 and len(err.strip().splitlines()) == 1 and "not valid JSON" in err
+    for junk in ("[1, 2]", '{"architectures": {"national": 5}}', '{"architectures": {"x": {"expected_leakers": "a"}}}'):
+        (bad / "results.json").write_text(junk, encoding="utf-8")
+        status, _, err = run_cli(capsys, monkeypatch, "compare", str(bad), str(bad))
+        assert status == 2 and len(err.strip().splitlines()) == 1 and "results.json" in err, junk
+    status, _, err = run_cli(capsys, monkeypatch, "compare", str(tmp_path / "none"), str(bad))
+    assert status == 2 and "no such results folder" in err
+
+
+@pytest.mark.parametrize("kind", ["threats", "radars", "interceptors", "sites"])
+def test_catalog_lists_entries_with_sources(capsys, monkeypatch, kind):
+    status, out, err = run_cli(capsys, monkeypatch, "catalog", kind)
+    assert status == 0, err
+    assert all(len(line) <= 80 for line in out.splitlines())
+    assert "[seen]" in out or "[unverified]" in out or "[estimate]" in out or kind == "sites"
+    status, out, _ = run_cli(capsys, monkeypatch, "catalog", kind, "--format", "json")
+    assert len(json.loads(out)) > 3
+
+
+def test_catalog_did_you_mean(capsys, monkeypatch):
+    status, _, err = run_cli(capsys, monkeypatch, "catalog", "radar")
+    assert status == 2 and "did you mean radars" in err
+    status, _, err = run_cli(capsys, monkeypatch, "catalog", "threats", "nodnog")
+    assert status == 2 and "did you mean nodong" in err and len(err.strip().splitlines()) == 1
+    status, out, _ = run_cli(capsys, monkeypatch, "catalog", "threats", "nodong")
+    assert status == 0 and "published_max_range_km" in out
+
+
+def test_presets_wrap_without_cutting_words(capsys, monkeypatch):
+    from bmdsim.scenario.presets import preset_names, preset_text
+
+    status, out, _ = run_cli(capsys, monkeypatch, "presets", columns="60")
+    assert status == 0 and all(len(line) <= 60 for line in out.splitlines())
+    import yaml
+
+    for name in preset_names():
+        desc = " ".join(str(yaml.safe_load(preset_text(name))["description"]).split())
+        assert desc in " ".join(out.split())
+
+
+def test_help_lists_architectures_and_examples(capsys, monkeypatch):
+    status, out, _ = run_cli(capsys, monkeypatch, "run", "--help")
+    assert status == 0
+    for word in ("national", "bilateral", "trilateral", "Examples", "bmdsim catalog", "--format"):
+        assert word in out
+    status, out, _ = run_cli(capsys, monkeypatch, "--help")
+    assert "catalog" in out and "report" in out and "compare" in out
+
+
+def test_progress_prints_plain_lines_with_counters_when_piped(monkeypatch):
+    import io
+
+    import bmdsim.cli.progress as progress
+    from bmdsim.cli.progress import RunProgress
+
+    monkeypatch.setattr(progress, "PLAIN_EVERY_S", 0.0)
+    buf = io.StringIO()
+    with RunProgress(2, 3, stream=buf) as show:
+        cb = show.stage_callback(0, "baseline")
+        for stage in ("flight", "architecture 1/3: national", "tracking", "architecture 3/3: trilateral", "battle"):
+            cb(stage)
+        show.case_finished()
+        show.stage_callback(1, "more")("flight")
+    lines = buf.getvalue().splitlines()
+    assert "variant 1/2 baseline: flight" in lines[0]
+    assert any("tracking (architecture 1/3: national)" in line for line in lines)
+    assert any("battle (architecture 3/3: trilateral)" in line for line in lines)
+    assert "variant 2/2 more: flight" in lines[-1] and "ETA" in lines[-1]
+    quiet = io.StringIO()
+    with RunProgress(1, 1, stream=quiet, quiet=True) as show:
+        show.stage_callback(0, None)("flight")
+    assert quiet.getvalue() == ""
+
+
+def test_unknown_scenario_names_the_presets(capsys, monkeypatch):
+    status, _, err = run_cli(capsys, monkeypatch, "run", "korea-shortrange")
+    assert status == 2 and "did you mean korea-short-range" in err and len(err.strip().splitlines()) == 1
