@@ -23,11 +23,16 @@ def _load(folder: str, arg: str):
         raise BadInput(f"{arg}: {exc}") from None
 
 
-def finish_run(folder: str | Path, fmt: str = "table") -> None:
-    """What ``bmdsim run`` does after writing its results: write report.html, print the answer."""
+def finish_run(folder: str | Path, fmt: str = "table", *, write_html: bool = True) -> None:
+    """What ``bmdsim run`` does after writing its results: print the answer (and write report.html unless
+    the run already wrote it into its result set)."""
     from bmdsim.report.html import write_report
 
     print_answers(folder, fmt)
+    if not write_html:
+        if (Path(folder) / "report.html").exists():
+            click.echo(f"report: {Path(folder) / 'report.html'}", err=fmt != "table")
+        return
     try:
         path = write_report(folder)
     except Exception as exc:  # the results are written: a failed report must not hide them

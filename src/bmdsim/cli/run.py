@@ -146,8 +146,23 @@ def run(scenario: str | None, out_dir: str, architectures: str | None, replicati
         except InputError as exc:
             raise BadInput(str(exc)) from None
         n_written = _write_all(folder, results, config.name, show)
-    finish_run(out_dir, fmt)  # after the commit: the answer and report.html, read from the files
+    finish_run(out_dir, fmt, write_html=False)  # after the commit: the answer, read from the files
     click.echo(f"wrote {n_written} files to {strip_control(out_dir)}/", err=fmt != "table")
+
+
+def _stage_report(stage) -> int:
+    """Write report.html into the staged result set; a failure warns and keeps the results (0 or 1 file)."""
+    from bmdsim.report.escape import strip_control
+    from bmdsim.report.html import write_report
+
+    try:
+        write_report(stage)
+    except Exception as exc:  # the tables are written: a failed report must not cost them
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        click.echo(f"bmdsim: warning: report.html not written ({strip_control(first)}); rebuild it with "
+                   "bmdsim report FOLDER", err=True)
+        return 0
+    return 1
 
 
 def _write_all(folder, results: list, scenario_name: str, show: RunProgress) -> int:
@@ -187,6 +202,7 @@ def _write_all(folder, results: list, scenario_name: str, show: RunProgress) -> 
 
             csv_safe_frame(pd.concat(summaries, ignore_index=True)).to_csv(stage / "variants.csv", index=False)
             n_written += 1
+        n_written += _stage_report(stage)  # part of the result set: swapped in with it, never half-written
         folder.commit(scenario_name)
     except OSError as exc:
         raise BadInput(f"--out: cannot write results to {folder.path}: {exc.strerror or exc}") from None
