@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from bmdsim import _interrupt
 from bmdsim.assessment.build import ResolvedScenario
 from bmdsim.engagement.battle import BattleOutcome
 from bmdsim.engagement.engage import Discrimination, FireControlResult, battle, engage
@@ -103,10 +104,12 @@ class Timer:
         self.say = say or (lambda _msg: None)
 
     def __call__(self, stage: str, fn, *args, **kwargs):
+        _interrupt.check()
         self.say(stage)
         t0 = time.perf_counter()
         out = fn(*args, **kwargs)
         self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - t0
+        _interrupt.check()
         return out
 
 

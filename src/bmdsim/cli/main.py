@@ -75,6 +75,9 @@ class Interrupted(BaseException):
 
 
 def _on_sigint(signum: int, frame: object) -> None:
+    from bmdsim import _interrupt
+
+    _interrupt.request()  # checked between stages too, in case this raise lands where it is dropped
     raise Interrupted
 
 
@@ -93,6 +96,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     Bad input: one line on stderr, status 2. Ctrl-C: one line, status 130 (the results folder is left as
     it was: results are swapped in whole or not at all). Broken pipe (``bmdsim ... | head``): status 1.
     """
+    from bmdsim import _interrupt
+
+    _interrupt.requested = False  # a fresh command (tests call main() many times in one process)
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGINT, _on_sigint) if in_main_thread else None
     try:
@@ -114,6 +120,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MemoryError:
         _say("error: out of memory; use fewer replications, threats or shooters")
         return 1
+    except Exception:
+        if _interrupt.requested:  # Ctrl-C raised inside compiled code comes back wrapped (a SystemError)
+            _say("interrupted")
+            return EXIT_INTERRUPTED
+        raise
     finally:
         if in_main_thread and previous is not None:
             signal.signal(signal.SIGINT, previous)

@@ -203,6 +203,9 @@ def _write_all(folder, results: list, scenario_name: str, show: RunProgress) -> 
             csv_safe_frame(pd.concat(summaries, ignore_index=True)).to_csv(stage / "variants.csv", index=False)
             n_written += 1
         n_written += _stage_report(stage)  # part of the result set: swapped in with it, never half-written
+        from bmdsim import _interrupt
+
+        _interrupt.check()  # a Ctrl-C dropped inside compiled code still stops the run before the swap
         folder.commit(scenario_name)
     except OSError as exc:
         raise BadInput(f"--out: cannot write results to {folder.path}: {exc.strerror or exc}") from None
