@@ -308,7 +308,19 @@ def _pydantic_path(err: dict) -> tuple[Hashable, ...]:
 
 def _first_error(errors: list) -> dict:
     """The error to report: the first, except that for a union (``architectures``: a name or a mapping)
-    the branch that matches the input's kind is the one that explains the problem."""
+    the branch that matches the input's kind is the one that explains the problem, and a misspelled key
+    (``cuont``) is reported as itself, with the field it resembles, rather than as the field it leaves
+    missing (``count``)."""
+    import difflib
+
+    for e in errors:
+        if e["type"] != "extra_forbidden":
+            continue
+        parent, key = tuple(e["loc"][:-1]), str(e["loc"][-1])
+        missing = [str(m["loc"][-1]) for m in errors if m["type"] == "missing" and tuple(m["loc"][:-1]) == parent]
+        close = difflib.get_close_matches(key, missing, n=1, cutoff=0.6)
+        if close:
+            return {**e, "type": "misspelled", "msg": f"unknown field (did you mean {close[0]!r}?)"}
     first = errors[0]
     loc = tuple(first["loc"])
     for i, p in enumerate(loc):
@@ -321,6 +333,8 @@ def _first_error(errors: list) -> dict:
 
 def _message(err: dict) -> str:
     msg = str(err["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    if err["type"] == "misspelled":
+        return str(err["msg"])
     if err["type"] == "extra_forbidden":
         return "unknown field"
     if err["type"] == "missing":
