@@ -236,6 +236,19 @@ def summary_table(res: RunResult) -> pd.DataFrame:
     return df
 
 
+def fire_control_table(res: RunResult) -> pd.DataFrame:
+    """Per architecture, nation and threat: when that nation first holds a fire-control-quality track [s]
+    (NaN: never), from the tracks released to it under the architecture (network.share)."""
+    rows = []
+    for name, a in res.architectures.items():
+        for k, nation in enumerate(res.nations):
+            for j in range(res.trajectories.n):
+                t = a.t_fire_control_s[k, j]
+                rows.append({"architecture": name, "nation": nation, "threat": j,
+                             "t_fire_control_s": float(t) if np.isfinite(t) else np.nan})
+    return pd.DataFrame(rows, columns=["architecture", "nation", "threat", "t_fire_control_s"])
+
+
 def nation_table(res: RunResult) -> pd.DataFrame:
     """What each nation's own fire control knows under each architecture: tracks and decision time."""
     tr = res.trajectories
@@ -310,7 +323,8 @@ def all_tables(res: RunResult, *, attribution: bool = True) -> dict[str, pd.Data
     """
     tables = {"summary": summary_table(res), "threats": threat_table(res), "engagements": engagement_table(res),
               "batteries": battery_table(res), "raids": raid_table(res), "assets": asset_table(res),
-              "nations": nation_table(res), "sensors": sensor_table(res), "trajectories": trajectory_table(res)}
+              "nations": nation_table(res), "fire_control": fire_control_table(res),
+              "sensors": sensor_table(res), "trajectories": trajectory_table(res)}
     spent = spent_stage_table(res)
     if len(spent):
         tables["spent_stages"] = spent

@@ -192,7 +192,8 @@ def footprint_maps(run: RunFiles) -> list[go.Figure]:
 
 
 def raid_timelines(run: RunFiles) -> list[go.Figure]:
-    """Per raid: each threat's flight, first detection, fire-control track, first launch and intercept, impact."""
+    """Per raid: each threat's flight, first detection (by any radar, and by each), the fire-control track of
+    each nation, first launch and intercept, impact."""
     arch = chosen_architecture(run)
     th = run.table("threats")
     if th.empty:
@@ -217,6 +218,18 @@ def raid_timelines(run: RunFiles) -> list[go.Figure]:
             if col in g.columns:
                 fig.add_trace(go.Scatter(x=g[col], y=ys, mode="markers", name=name,
                                          marker={"color": colour, "symbol": sym, "size": 9}))
+        fc = run.table_for("fire_control", arch)
+        if not fc.empty:
+            yl = {int(j): y for j, y in zip(g["threat"], ys, strict=True)}
+            symbols = ("diamond-open", "square-open", "circle-open", "hexagon-open", "star-open")
+            for i, (nation, d) in enumerate(fc[fc["threat"].isin(g["threat"])].groupby("nation", sort=False)):
+                d = d[d["t_fire_control_s"].notna()]
+                if d.empty:
+                    continue
+                fig.add_trace(go.Scatter(x=d["t_fire_control_s"], y=[yl[int(j)] for j in d["threat"]],
+                                         mode="markers", name=esc(f"fire-control track, {nation}"),
+                                         marker={"color": "#9467bd", "symbol": symbols[i % len(symbols)],
+                                                 "size": 11}))
         sens = run.table_for("sensors", arch)
         if not sens.empty and "first_detection_s" in sens.columns:
             d = sens[sens["threat"].isin(g["threat"]) & sens["first_detection_s"].notna()]
