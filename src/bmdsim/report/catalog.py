@@ -15,11 +15,13 @@ from bmdsim.report.answers import Answer
 from bmdsim.report.text import Column, fmt_num
 
 KINDS = ("threats", "radars", "interceptors", "sites")
-STATUS = re.compile(r"\[(seen|unverified|estimate)\]\s*$")
+STATUS = re.compile(r"\[(seen|unverified|estimate|derived)\b[^\]]*\]")
 
 
 def status(source: str) -> str:
-    """The status tag of a source string, ``seen``, ``unverified``, ``estimate`` or '' if none."""
+    """The status tag of a source string's first cited source (``seen``, ``unverified``, ``estimate``,
+    ``derived``) wherever it stands in the string; '' if none (the full source, with every tag, is shown
+    beside it)."""
     m = STATUS.search(source or "")
     return m.group(1) if m else ""
 
