@@ -72,6 +72,9 @@ def test_kml_parses_with_placemarks(exported):
     assert 124 < lon < 130 and 36 < lat < 40 and alt > 1000
     names = [m.findtext("k:name", namespaces=ns) for m in marks]
     assert any("<script>" in (n or "") for n in names)  # markup stays text: XML-escaped, read back as written
+    # descriptions are rendered as HTML by Google Earth: scenario strings in them are HTML-escaped too
+    descriptions = [m.findtext("k:description", namespaces=ns) or "" for m in marks]
+    assert descriptions and not any("<" in d for d in descriptions)
 
 
 def test_png_figures_offline(sensor_folder):

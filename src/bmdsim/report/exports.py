@@ -87,6 +87,14 @@ def geojson_impacts(run: RunFiles) -> dict:
 
 
 # ---------------------------------------------------------------- KML
+def _html_text(text: str) -> str:
+    """A description as HTML text: Google Earth and Cesium render descriptions as HTML, so scenario strings
+    (names of sites, raids, shooters) are escaped here and can never become markup or script."""
+    import html
+
+    return html.escape(text, quote=True)
+
+
 def _kml_colour(hex_rgb: str, alpha: int = 255) -> str:
     r, g, b = hex_rgb[1:3], hex_rgb[3:5], hex_rgb[5:7]
     return f"{alpha:02x}{b}{g}{r}"  # KML colours are aabbggrr
@@ -99,7 +107,7 @@ def write_kml(run: RunFiles, path: Path) -> Path:
     folder = kml.newfolder(name="Sites")
     for s in sites(run):
         p = folder.newpoint(name=s.name, coords=[(s.lon_deg, s.lat_deg)],
-                            description=f"{s.role}, {s.nation or '-'}, {s.detail}")
+                            description=_html_text(f"{s.role}, {s.nation or '-'}, {s.detail}"))
         p.style.iconstyle.color = _kml_colour(NATION_COLOURS.get(s.nation, "#444444"))
     arch = chosen_architecture(run)
     outcomes = threat_outcomes(run, arch)
@@ -111,7 +119,7 @@ def write_kml(run: RunFiles, path: Path) -> Path:
             lab = labels.get(int(j), {})
             ls = folder.newlinestring(name=f"threat {int(j)} {lab.get('missile', '')} -> {lab.get('aim', '')}",
                                       coords=list(zip(g["lon_deg"], g["lat_deg"], g["alt_km"] * 1e3, strict=True)),
-                                      description=f"raid {lab.get('raid', '')}; {outcomes.get(int(j), '')}")
+                                      description=_html_text(f"raid {lab.get('raid', '')}; {outcomes.get(int(j), '')}"))
             ls.altitudemode = simplekml.AltitudeMode.absolute
             ls.style.linestyle.width = 2
             ls.style.linestyle.color = _kml_colour(OUTCOME_COLOURS.get(outcomes.get(int(j), ""), "#7f7f7f"))
@@ -174,7 +182,7 @@ def czml_packets(run: RunFiles) -> list[dict]:
             lab = labels.get(int(j), {})
             packets.append(Packet(
                 id=f"threat-{int(j)}", name=f"threat {int(j)} {lab.get('missile', '')} -> {lab.get('aim', '')}",
-                description=f"raid {lab.get('raid', '')}; {outcomes.get(int(j), '')} under {arch}",
+                description=_html_text(f"raid {lab.get('raid', '')}; {outcomes.get(int(j), '')} under {arch}"),
                 availability=f"{_iso(ta)}/{_iso(tb)}",
                 position=Position(epoch=epoch, cartographicDegrees=coords),
                 point=Point(pixelSize=6, color=Color(rgba=colour)),
@@ -182,7 +190,7 @@ def czml_packets(run: RunFiles) -> list[dict]:
                           material=PolylineMaterial(solidColor=SolidColorMaterial(color=Color(rgba=colour))))))
     for k, s in enumerate(sites(run)):
         packets.append(Packet(
-            id=f"site-{k}", name=s.name, description=f"{s.role}, {s.nation or '-'}, {s.detail}",
+            id=f"site-{k}", name=s.name, description=_html_text(f"{s.role}, {s.nation or '-'}, {s.detail}"),
             position=Position(cartographicDegrees=[s.lon_deg, s.lat_deg, 0.0]),
             point=Point(pixelSize=8, color=Color(rgba=rgba(NATION_COLOURS.get(s.nation, "#444444")))),
             label=Label(text=s.name, font="11px sans-serif", show=True)))
@@ -209,7 +217,7 @@ def czml_packets(run: RunFiles) -> list[dict]:
                                   color=Color(rgba=[255, 127, 14, 255]))))))
             packets.append(Packet(
                 id=f"intercept-{k}", name=f"intercept of threat {int(r['threat'])} by {r['shooter']}",
-                description=f"{r['interceptor']}, {arch}", availability=f"{_iso(ti)}/{_iso(end)}",
+                description=_html_text(f"{r['interceptor']}, {arch}"), availability=f"{_iso(ti)}/{_iso(end)}",
                 position=Position(cartographicDegrees=[float(r["intercept_lon_deg"]), float(r["intercept_lat_deg"]),
                                                        float(r["intercept_alt_km"]) * 1e3]),
                 point=Point(pixelSize=10, color=Color(rgba=[255, 127, 14, 255]))))
