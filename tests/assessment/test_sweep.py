@@ -258,6 +258,8 @@ def test_kill_9_then_resume_loses_nothing_and_counts_nothing_twice(tiny, referen
     assert df.groupby("case_key").size().tolist() == [2] * 4  # each case once, one row per architecture
     pd.testing.assert_frame_equal(_values(df), _values(reference), check_exact=True)
     assert not list((out / "sweep.parquet").glob(".*"))  # no temporary left
+    page = (out / "report.html").read_text(encoding="utf-8")  # the swept metrics, one chart per (path, metric)
+    assert page.count('class="fig"') == 4 * len(VARY) and "https://" not in page.split("<main>")[1]
     # a different sweep in the same folder is refused on resume
     other = subprocess.run(_cli(*args[:-2], "--replications", "7", "--out", str(out), "--resume"), env=env(),
                            capture_output=True, text=True, timeout=240)
@@ -295,3 +297,20 @@ def test_progress_lines():
     now[0] += 2.0  # 3 cases in 2 s -> 1.5 cases/s; 3 cases left -> 2 s (cases done before the start not counted)
     p.update(3)
     assert said == ["sweep: 7/10 cases, 1.50 cases/s, about 2 s left"]
+
+
+def test_sweep_figures_have_monte_carlo_error_bars():
+    from bmdsim.report.sweep_html import sweep_figures
+
+    df = pd.DataFrame({"architecture": ["national", "trilateral"] * 2, "network.latency_s": [0, 0, 30, 30],
+                       "replications": [100] * 4, "expected_leakers": [2.0, 1.0, 2.0, 1.5],
+                       "expected_leakers_se": [0.1, 0.2, 0.1, 0.2], "p_zero_leakers": [0.1, 0.5, 0.1, 0.3],
+                       "expected_interceptors": [5.0, 6.0, 5.0, 5.5], "expected_cost_usd": [1e7, 2e7, 1e7, 1.5e7]})
+    figs = sweep_figures(df, ["network.latency_s"])
+    assert len(figs) == 4
+    leakers = figs[0].to_plotly_json()["data"]
+    assert {t["name"] for t in leakers} == {"national", "trilateral"}
+    assert list(leakers[1]["error_y"]["array"]) == [0.2, 0.2]
+    p0 = figs[1].to_plotly_json()["data"][1]["error_y"]["array"]  # binomial: sqrt(p (1 - p) / n)
+    assert p0[0] == pytest.approx((0.5 * 0.5 / 100) ** 0.5) and p0[1] == pytest.approx((0.3 * 0.7 / 100) ** 0.5)
+    assert "error_y" not in figs[3].to_plotly_json()["data"][0]  # cost: no stored standard error

@@ -63,8 +63,11 @@ def sweep(scenario: str, varies: tuple[str, ...], replications: int | None, out_
         click.echo("", err=True)
     df = read_sweep(res.out)
     df.to_csv(res.out / "sweep.csv", index=False)
+    from bmdsim.report.sweep_html import write_sweep_report
+
+    write_sweep_report(res.out)
     click.echo(f"sweep: {res.planned} cases ({res.skipped} already done, {res.ran} run in {res.seconds:.1f} s); "
-               f"wrote {res.out}/sweep.parquet and sweep.csv")
+               f"wrote {res.out}/sweep.parquet, sweep.csv and report.html")
 
 
 @click.command()
