@@ -69,11 +69,9 @@ def approx_height(x: float, y: float, z: float, a: float, b: float, e2: float, f
 
 
 @njit
-def geodetic_height(x: float, y: float, z: float, a: float, b: float, e2: float, f: float) -> float:
-    """Height above the ellipsoid as :func:`bmdsim.earth.frames.ecef_to_geodetic` gives it (Zhu 1993) [m]."""
-    p = math.hypot(x, y)
-    if f == 0.0:
-        return math.sqrt(p * p + z * z) - a
+def zhu_terms(p: float, z: float, a: float, b: float, e2: float) -> tuple[float, float]:
+    """``r0`` and ``V`` of Zhu's closed form (1993) for a point at distance ``p`` from the axis and ``z``
+    along it, as :func:`bmdsim.earth.frames.ecef_to_geodetic` computes them: shared by height and latitude."""
     z2 = z * z
     big_f = 54.0 * b * b * z2
     big_g = p * p + (1.0 - e2) * z2 - e2 * (a * a - b * b)
@@ -84,6 +82,16 @@ def geodetic_height(x: float, y: float, z: float, a: float, b: float, e2: float,
     q = math.sqrt(1.0 + 2.0 * e2 * e2 * big_p)
     r0 = -(big_p * e2 * p) / (1.0 + q) + math.sqrt(
         max(0.5 * a * a * (1.0 + 1.0 / q) - big_p * (1.0 - e2) * z2 / (q * (1.0 + q)) - 0.5 * big_p * p * p, 0.0))
-    u = math.sqrt((p - e2 * r0) ** 2 + z2)
     v = math.sqrt((p - e2 * r0) ** 2 + (1.0 - e2) * z2)
+    return r0, v
+
+
+@njit
+def geodetic_height(x: float, y: float, z: float, a: float, b: float, e2: float, f: float) -> float:
+    """Height above the ellipsoid as :func:`bmdsim.earth.frames.ecef_to_geodetic` gives it (Zhu 1993) [m]."""
+    p = math.hypot(x, y)
+    if f == 0.0:
+        return math.sqrt(p * p + z * z) - a
+    r0, v = zhu_terms(p, z, a, b, e2)
+    u = math.sqrt((p - e2 * r0) ** 2 + z * z)
     return u * (1.0 - b * b / (a * v))

@@ -15,7 +15,7 @@ import math
 import numba
 import numpy as np
 
-from bmdsim.earth._jit import approx_height, density_fast, geodetic_height, gravity
+from bmdsim.earth._jit import approx_height, density_fast, geodetic_height, gravity, zhu_terms
 
 njit = numba.njit(cache=True, nogil=True)
 
@@ -114,18 +114,7 @@ def _height_and_rate(y, ep):
     else:
         # latitude of bmdsim.earth.frames.ecef_to_geodetic (Zhu 1993), as there
         ep2 = (a * a - b * b) / (b * b)
-        z2 = z * z
-        big_f = 54.0 * b * b * z2
-        big_g = p * p + (1.0 - e2) * z2 - e2 * (a * a - b * b)
-        cc = e2 * e2 * big_f * p * p / big_g**3
-        s = np.cbrt(1.0 + cc + math.sqrt(cc * cc + 2.0 * cc))
-        kk = s + 1.0 + 1.0 / s
-        big_p = big_f / (3.0 * kk * kk * big_g * big_g)
-        q = math.sqrt(1.0 + 2.0 * e2 * e2 * big_p)
-        r0 = -(big_p * e2 * p) / (1.0 + q) + math.sqrt(
-            max(0.5 * a * a * (1.0 + 1.0 / q) - big_p * (1.0 - e2) * z2 / (q * (1.0 + q)) - 0.5 * big_p * p * p,
-                0.0))
-        v = math.sqrt((p - e2 * r0) ** 2 + (1.0 - e2) * z2)
+        _, v = zhu_terms(p, z, a, b, e2)
         z0 = b * b * z / (a * v)
         lat = math.atan2(z + ep2 * z0, p)
     cl = math.cos(lat)
