@@ -120,6 +120,11 @@ def _radars(ctx: _Ctx, overrides: dict[str, dict[str, float]]) -> tuple[RadarSit
                 radar = dataclasses.replace(radar, **overrides[s.type])
             except (TypeError, ValueError) as exc:
                 raise ctx.fail(("overrides",), f"radars.{s.type}: {exc}") from None
+        if s.min_elevation_deg is not None:  # this placement's own search mask (an elevated site)
+            try:
+                radar = dataclasses.replace(radar, min_elevation_rad=float(np.radians(s.min_elevation_deg)))
+            except ValueError as exc:
+                raise ctx.fail((*path, "min_elevation_deg"), str(exc)) from None
         lat, lon, h = ctx.site(s.site, (*path, "site"))
         az = np.radians(s.boresight_az_deg) if s.boresight_az_deg is not None else 0.0
         sites.append(RadarSite(name=s.name, radar=radar, lat_rad=float(lat), lon_rad=float(lon),

@@ -67,6 +67,11 @@ class SensorEntry(_Model):
     nation: Name
     site: Name
     boresight_az_deg: float | None = Field(default=None, ge=0.0, lt=360.0)
+    min_elevation_deg: float | None = Field(default=None, ge=-10.0, le=45.0)
+    """The lowest elevation this placement searches [deg], replacing the radar type's catalog figure: a
+    radar on an elevated site (Seongju, about 680 m) may look below the horizontal, down to its terrain
+    mask; line of sight over the ellipsoid still applies (the geometric horizon dip is the physical
+    limit). Give the mask's source in ``source``."""
     p_discriminate: float = Field(default=0.5, ge=0.0, le=1.0)
     """Probability that this sensor picks the warhead out of a threat complex with decoys or debris: an
     explicit, disputed input (Sessler et al., *Countermeasures*, 2000; the default 0.5 is a coin toss
