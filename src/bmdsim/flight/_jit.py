@@ -179,32 +179,7 @@ def event_root(kind, h, y0, y1, a0, a1, s_hi, ep, iterations, xtol):
     out = np.empty(m)
     buf = np.empty(6)
     for i in range(m):
-        lo, hi = 0.0, s_hi[i]
-        f_lo = _event(kind, lo, h[i], y0[i], y1[i], a0[i], a1[i], ep, buf)
-        f_hi = _event(kind, hi, h[i], y0[i], y1[i], a0[i], a1[i], ep, buf)
-        side = 0
-        for _ in range(iterations):
-            width = hi - lo
-            if width <= xtol:
-                break
-            denom = f_lo - f_hi
-            x = lo + f_lo * width / denom if denom != 0.0 else 0.5 * (lo + hi)
-            if x <= lo or x >= hi or not math.isfinite(x):
-                x = 0.5 * (lo + hi)
-            fx = _event(kind, x, h[i], y0[i], y1[i], a0[i], a1[i], ep, buf)
-            if fx >= 0.0:
-                if side == 1:
-                    f_hi = 0.5 * f_hi
-                lo, f_lo = x, fx
-                side = 1
-            else:
-                if side == -1:
-                    f_lo = 0.5 * f_lo
-                hi, f_hi = x, fx
-                side = -1
-        denom = f_lo - f_hi
-        guess = lo + f_lo * (hi - lo) / denom if denom != 0.0 else 0.5 * (lo + hi)
-        out[i] = min(max(guess, lo), hi)
+        out[i] = _root_one(kind, h[i], y0[i], y1[i], a0[i], a1[i], s_hi[i], ep, buf, iterations, xtol)
     return out
 
 
@@ -250,15 +225,15 @@ def _phase_params(i, ph, phase_t_end, phase_thrust, phase_mdot, phase_m0, phase_
 
 
 @njit
-def _root_one(kind, h, y0, y1, a0, a1, s_hi, ep, buf):
-    """Illinois root of one step (see event_root)."""
+def _root_one(kind, h, y0, y1, a0, a1, s_hi, ep, buf, iterations=60, xtol=1e-10):
+    """Illinois root of one step in [0, s_hi] (see event_root)."""
     lo, hi = 0.0, s_hi
     f_lo = _event(kind, lo, h, y0, y1, a0, a1, ep, buf)
     f_hi = _event(kind, hi, h, y0, y1, a0, a1, ep, buf)
     side = 0
-    for _ in range(60):
+    for _ in range(iterations):
         width = hi - lo
-        if width <= 1e-10:
+        if width <= xtol:
             break
         denom = f_lo - f_hi
         x = lo + f_lo * width / denom if denom != 0.0 else 0.5 * (lo + hi)
