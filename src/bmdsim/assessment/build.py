@@ -168,11 +168,7 @@ def _shooters(ctx: _Ctx, overrides: dict[str, dict[str, float]]) -> ShooterLayou
             except (TypeError, ValueError) as exc:
                 raise ctx.fail(("overrides",), f"interceptors.{s.interceptor}: {exc}") from None
         mode = catalog[s.interceptor].remote_data.mode
-        if s.fire_control_radar is None:
-            if mode != "engage-on-remote":
-                raise ctx.fail((*path, "fire_control_radar"),
-                               f"required: the {s.interceptor} interceptor cannot engage on remote data "
-                               f"(catalog remote_data: {mode}); name the battery's own radar among sensors:")
+        if s.fire_control_radar is None:  # allowed only on remote data: scenario.validate and ShooterLayout
             fc_radar.append(-1)
         elif s.fire_control_radar not in {x.name for x in ctx.cfg.sensors}:
             raise ctx.fail((*path, "fire_control_radar"), f"unknown sensor {s.fire_control_radar!r}")
@@ -200,11 +196,14 @@ def _shooters(ctx: _Ctx, overrides: dict[str, dict[str, float]]) -> ShooterLayou
         launchers=(np.array([_launchers(s) or 10**6 for s, _, _ in rows], dtype=np.int64)
                    if any(_launchers(s) for s, _, _ in rows) else None),
         launcher_cycle_s=np.array([s.launcher_cycle_s for s, _, _ in rows]))
-    return ShooterLayout(battle=battle, site_lla=np.array(lla, dtype=float).reshape(-1, 3),
-                         interceptors=tuple(cfgs),
-                         kill_assessment_s=np.array([s.kill_assessment_s for s, _, _ in rows]),
-                         fire_control_sensor=np.array(fc_radar, dtype=np.int64), remote_data=tuple(remote),
-                         p_kill_assessment=np.array([s.p_kill_assessment for s, _, _ in rows]))
+    try:
+        return ShooterLayout(battle=battle, site_lla=np.array(lla, dtype=float).reshape(-1, 3),
+                             interceptors=tuple(cfgs),
+                             kill_assessment_s=np.array([s.kill_assessment_s for s, _, _ in rows]),
+                             fire_control_sensor=np.array(fc_radar, dtype=np.int64), remote_data=tuple(remote),
+                             p_kill_assessment=np.array([s.p_kill_assessment for s, _, _ in rows]))
+    except ValueError as exc:
+        raise ctx.fail(("shooters",), str(exc)) from None
 
 
 def _threats(ctx: _Ctx, rng: np.random.Generator) -> ThreatTable:

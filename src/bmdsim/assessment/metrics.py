@@ -19,15 +19,14 @@ import pandas as pd
 from bmdsim.assessment.run import RunResult
 
 
-def _first_detection(a) -> np.ndarray:
-    """First detection of each threat by any radar under an architecture [s] (inf: never)."""
-    det = a.detection.first_detection_s
-    return np.min(np.where(np.isfinite(det), det, np.inf), axis=0, initial=np.inf)
-
-
 def _earliest(t: np.ndarray) -> np.ndarray:
     """Earliest finite time over the first axis (inf: none)."""
     return np.min(np.where(np.isfinite(t), t, np.inf), axis=0, initial=np.inf)
+
+
+def _first_detection(a) -> np.ndarray:
+    """First detection of each threat by any radar under an architecture [s] (inf: never)."""
+    return _earliest(a.detection.first_detection_s)
 
 
 def _nan_if_inf(x: float) -> float:

@@ -165,6 +165,7 @@ class Pipeline:
         self._fuse_cache = cache.fused
         self._fire_control: dict[bytes, FireControlResult] = {}
         self._geometry: dict = {}
+        self._spent_seen: dict[bytes, DetectionSummary] = {}
 
     def _sense_and_track(self, cue_s: F64) -> tuple[DetectionSummary, SensorTracks]:
         """Each radar's detections and own tracks given the cue each receives, reusing earlier ones."""
@@ -251,10 +252,13 @@ class Pipeline:
         rcs_m2 = rcs_figures_m2()["spent_stage"]
         cue = warning_arrival_s(arch, [ew.nation for ew in self.sc.early_warning], self.t_cue_s,
                                 self.radar_nations)[:, rows]
-        obs = self.timer("sensing", observe, traj, self.sc.radars, self.sc.seeds.sequence("radar"),
-                         rcs=ThreatRcs.uniform(rows.size, rcs_m2, rcs_m2), cue_time_s=cue,
-                         threat_ids=self.tr.n + np.arange(rows.size))
-        return rows, obs.summary
+        key = cue.tobytes()  # architectures whose cues agree (bilateral, trilateral) share the looks
+        if key not in self._spent_seen:
+            self._spent_seen[key] = self.timer(
+                "sensing", observe, traj, self.sc.radars, self.sc.seeds.sequence("radar"),
+                rcs=ThreatRcs.uniform(rows.size, rcs_m2, rcs_m2), cue_time_s=cue,
+                threat_ids=self.tr.n + np.arange(rows.size)).summary
+        return rows, self._spent_seen[key]
 
     def _own_fire_control(self, tracks: SensorTracks) -> F64:
         """(s_shooters, n) fire-control time of each shooter's own radar alone (NaN: none)."""
