@@ -118,7 +118,7 @@ def test_ctrl_c_exits_130_with_one_line_and_keeps_the_old_set(tmp_path, capsys):
     _old_set(out)
     lock = tmp_path / ".out.bmdsim-lock"
     assert not lock.exists()  # removed when the writing run ends
-    proc = _start(scenario, out, "--replications", "20000")
+    proc = _start(scenario, out, "--replications", "100000")
     try:
         assert _wait_for(lock.exists, proc, 120), proc.communicate()
         # meanwhile, a second run into the same folder fails at once with one line
