@@ -62,6 +62,8 @@ class RadarEntry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     name: str
     band: str
+    frequency_ghz: Figure | None = None
+    """Carrier frequency [GHz]: the wavelength of the aspect RCS model (``rcs: {model: aspect}``)."""
     platform: Literal["ground", "ship"]
     search_reference_range_km: Figure
     reference_rcs_m2: Figure
@@ -110,6 +112,9 @@ class RadarEntry(BaseModel):
                              f"search_volume_deg2 ({self.search_volume_deg2.value})")
         if not 0 < self.pfa.value < 1:
             raise ValueError(f"pfa must be in (0, 1), got {self.pfa.value}")
+        if self.frequency_ghz is not None and not (math.isfinite(self.frequency_ghz.value)
+                                                   and self.frequency_ghz.value > 0):
+            raise ValueError(f"frequency_ghz must be > 0, got {self.frequency_ghz.value}")
         return self
 
 
@@ -126,6 +131,30 @@ class RcsEntry(BaseModel):
     @model_validator(mode="after")
     def _positive(self) -> RcsEntry:
         for name in type(self).model_fields:
+            v = getattr(self, name).value
+            if not (math.isfinite(v) and v > 0):
+                raise ValueError(f"{name} must be > 0, got {v}")
+        return self
+
+
+class RcsShapesEntry(BaseModel):
+    """Generic shape figures of the aspect RCS model (:mod:`bmdsim.sensors.scattering`), where the threat
+    catalog gives no dimension."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    rv_half_angle_deg: Figure
+    rv_nose_radius_fraction: Figure
+    body_length_to_diameter: Figure
+    spent_stage_length_to_diameter: Figure
+
+    @model_validator(mode="after")
+    def _physical(self) -> RcsShapesEntry:
+        if not 0 < self.rv_half_angle_deg.value < 45:
+            raise ValueError(f"rv_half_angle_deg must be in (0, 45), got {self.rv_half_angle_deg.value}")
+        if not 0 <= self.rv_nose_radius_fraction.value < 1:
+            raise ValueError("rv_nose_radius_fraction must be in [0, 1), got "
+                             f"{self.rv_nose_radius_fraction.value}")
+        for name in ("body_length_to_diameter", "spent_stage_length_to_diameter"):
             v = getattr(self, name).value
             if not (math.isfinite(v) and v > 0):
                 raise ValueError(f"{name} must be > 0, got {v}")
@@ -162,6 +191,7 @@ class RadarCatalog(BaseModel):
     refs: dict[str, str] = Field(default_factory=dict)
     radars: dict[str, RadarEntry]
     rcs: RcsEntry
+    rcs_shapes: RcsShapesEntry | None = None
     infrared: dict[str, InfraredEntry] = Field(default_factory=dict)
     _path: str = PrivateAttr(default=DEFAULT_PATH)
 
@@ -202,7 +232,7 @@ def _entry(key: str, catalog: RadarCatalog) -> RadarEntry:
     return catalog.radars[key]
 
 
-def radar_kwargs(key: str, catalog: RadarCatalog | None = None) -> dict[str, float | int | str]:
+def radar_kwargs(key: str, catalog: RadarCatalog | None = None) -> dict[str, float | int | str | None]:
     """SI keyword arguments of ``RadarConfig`` for a catalog radar (nominal values).
 
     A KeyError names the known keys.
@@ -231,6 +261,7 @@ def radar_kwargs(key: str, catalog: RadarCatalog | None = None) -> dict[str, flo
         "beamwidth_rad": rad(e.beamwidth_deg.value),
         "range_sigma_floor_m": e.range_sigma_floor_m.value,
         "angle_sigma_floor_rad": e.angle_sigma_floor_mrad.value * 1e-3,
+        "frequency_hz": e.frequency_ghz.value * 1e9 if e.frequency_ghz is not None else None,
     }
 
 
@@ -268,6 +299,23 @@ def rcs_figures_m2(catalog: RadarCatalog | None = None) -> dict[str, float]:
     catalog = catalog or load_radar_catalog()
     rcs = catalog.rcs
     return {name.removesuffix("_m2"): getattr(rcs, name).value for name in type(rcs).model_fields}
+
+
+def rcs_shape_figures(catalog: RadarCatalog | None = None) -> dict[str, float]:
+    """SI figures of the aspect RCS model's generic shapes: ``rv_half_angle_rad``,
+    ``rv_nose_radius_fraction``, ``body_length_to_diameter``, ``spent_stage_length_to_diameter``.
+
+    A CatalogError names the file when the catalog has no ``rcs_shapes`` block.
+    """
+    catalog = catalog or load_radar_catalog()
+    sh = catalog.rcs_shapes
+    if sh is None:
+        raise CatalogError(f"{catalog.path}: rcs_shapes: missing; the aspect RCS model needs it (see the "
+                           "built-in catalog/radars.yaml)")
+    return {"rv_half_angle_rad": math.radians(sh.rv_half_angle_deg.value),
+            "rv_nose_radius_fraction": sh.rv_nose_radius_fraction.value,
+            "body_length_to_diameter": sh.body_length_to_diameter.value,
+            "spent_stage_length_to_diameter": sh.spent_stage_length_to_diameter.value}
 
 
 def infrared_kwargs(key: str = "sbirs", catalog: RadarCatalog | None = None) -> dict[str, float | str]:

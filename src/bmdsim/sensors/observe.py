@@ -8,7 +8,10 @@ For each radar site and each threat object (vectorized over threats and looks; a
    every frame during the threat's flight is a *look*. A look at which the object is visible
    (:mod:`.visibility`: line of sight, elevation limits, sector, maximum range) detects it with the
    single-look probability ``Pd(SNR)`` of the radar's Swerling model (:mod:`.detection`), where the SNR is
-   the search-mode value (:mod:`.radar`), plus the cued-search gain from the threat's cue time on.
+   the search-mode value (:mod:`.radar`), plus the cued-search gain from the threat's cue time on. The
+   RCS of the look is the nominal figure of the object's flight phase or, under the aspect model, the
+   mean RCS at the look's aspect (from the interpolated velocity and the line of sight) and the radar's
+   wavelength (:mod:`.rcs`, :mod:`.scattering`).
 2. **Track.** From the first detection on, the radar tracks the object: looks every ``track_revisit_s``
    after the detection, with the track-mode SNR. A track look with the object out of view simply fails;
    the track is kept (re-acquisition after a gap is assumed, the tracker coasts). Search looks after the
@@ -52,7 +55,7 @@ from bmdsim.sensors._streams import Seed, root_sequence, stream_for
 from bmdsim.sensors.detection import pd
 from bmdsim.sensors.measurements import Measurements, SensorSites
 from bmdsim.sensors.radar import RadarSite, measurement_sigma, snr_db
-from bmdsim.sensors.rcs import ThreatRcs, rcs_at_time
+from bmdsim.sensors.rcs import ThreatRcs, aspect_angle_rad, rcs_at_looks
 from bmdsim.sensors.visibility import is_visible, look_geometry
 
 F64 = NDArray[np.float64]
@@ -127,10 +130,17 @@ def interpolate_positions(traj: Trajectories, t_s: ArrayLike) -> F64:
 
 
 def _hermite_positions(grid_s: F64, r_ecef: F64, v_ecef: F64, t: F64) -> F64:
+    return _hermite_states(grid_s, r_ecef, v_ecef, t, with_velocity=False)[0]
+
+
+def _hermite_states(grid_s: F64, r_ecef: F64, v_ecef: F64, t: F64,
+                    with_velocity: bool = True) -> tuple[F64, F64 | None]:
+    """ECEF positions (n, K, 3) and, if asked, velocities (the cubic's derivative) at times ``t``."""
     n, k = r_ecef.shape[:2]
     out = np.full((*t.shape, 3), np.nan)
+    vel = np.full((*t.shape, 3), np.nan) if with_velocity else None
     if k < 2 or t.size == 0:
-        return out
+        return out, vel
     dt = grid_s[1] - grid_s[0]
     with np.errstate(invalid="ignore"):
         x = (t - grid_s[0]) / dt
@@ -145,7 +155,12 @@ def _hermite_positions(grid_s: F64, r_ecef: F64, v_ecef: F64, t: F64) -> F64:
            + (-2 * s3 + 3 * s2)[..., None] * r_ecef[rows, idx + 1]
            + (s3 - s2)[..., None] * dt * v_ecef[rows, idx + 1])
     out[on_grid] = pos[on_grid]
-    return out
+    if vel is not None:
+        d = ((6 * s2 - 6 * s)[..., None] * (r_ecef[rows, idx] - r_ecef[rows, idx + 1]) / dt
+             + (3 * s2 - 4 * s + 1)[..., None] * v_ecef[rows, idx]
+             + (3 * s2 - 2 * s)[..., None] * v_ecef[rows, idx + 1])
+        vel[on_grid] = d[on_grid]
+    return out, vel
 
 
 def _end_times(traj: Trajectories) -> F64:
@@ -197,11 +212,16 @@ class _Looks:
 
 
 def _looks(site: RadarSite, r_ecef: F64, v_ecef: F64, grid_s: F64, t: F64, valid: NDArray[np.bool_],
-           rcs_m2: F64, gain_db: F64 | float, gens: list[np.random.Generator], mode: str,
+           rcs: ThreatRcs, t_burnout_s: F64, gain_db: F64 | float, gens: list[np.random.Generator], mode: str,
            refraction_k: float) -> _Looks:
-    """Geometry, SNR, detection draws and noise draws of one batch of looks."""
+    """Geometry, RCS at each look's aspect and band, SNR, detection draws and noise draws of a batch."""
     u, noise = _draws(gens, valid.sum(axis=1), t.shape[1])
-    r = _hermite_positions(grid_s, r_ecef, v_ecef, t)
+    r, v = _hermite_states(grid_s, r_ecef, v_ecef, t, with_velocity=rcs.shapes is not None)
+    if v is None:  # nominal model: no aspect needed
+        rcs_m2 = rcs_at_looks(rcs, t, t_burnout_s)
+    else:
+        rcs_m2 = rcs_at_looks(rcs, t, t_burnout_s, aspect_rad=aspect_angle_rad(v, r, site.r_ecef_m),
+                              wavelength_m=site.radar.wavelength_m)
     alt = ecef_to_geodetic(r, site.ellipsoid)[2] if refraction_k != 1.0 else None
     g = look_geometry(site, r, refraction_k=refraction_k, alt_m=alt)
     vis = is_visible(site, g) & valid
@@ -256,16 +276,16 @@ def _observe_site(site: RadarSite, traj: Trajectories, rcs: ThreatRcs, cue: F64,
     ts, valid_s = _frames(traj.t_launch_s[rows], t_end, radar.search_revisit_s, site.look_offset_s)
     with np.errstate(invalid="ignore"):
         cued = np.where(ts >= cue[rows, None], radar.cued_gain_db, 0.0)
-    search = _looks(site, r_ecef, v_ecef, traj.t_s, ts, valid_s, rcs_at_time(sub_rcs, ts, t_bo), cued, gens,
-                    "search", refraction_k)
+    search = _looks(site, r_ecef, v_ecef, traj.t_s, ts, valid_s, sub_rcs, t_bo, cued, gens, "search",
+                    refraction_k)
     has = search.detected.any(axis=1)
     first = search.detected & (np.cumsum(search.detected, axis=1) == 1)  # the first detection of each row
     t_first = np.full(rows.size, np.nan)
     t_first[has] = search.t[first]
     # track: from the first detection on
     tt, valid_t = _revisits(t_first, t_end, radar.track_revisit_s)
-    track = _looks(site, r_ecef, v_ecef, traj.t_s, tt, valid_t, rcs_at_time(sub_rcs, tt, t_bo), 0.0, gens,
-                   "track", refraction_k)
+    track = _looks(site, r_ecef, v_ecef, traj.t_s, tt, valid_t, sub_rcs, t_bo, 0.0, gens, "track",
+                   refraction_k)
     zs, ss = _measure(site, search, first)
     zt, st = _measure(site, track, track.detected)
     k = np.arange(rows.size)
@@ -296,7 +316,9 @@ def observe(traj: Trajectories, sites: Sequence[RadarSite], seed: Seed, *, rcs: 
         Root of the random streams (a Generator is consumed for 128 bits; pass an int or SeedSequence to
         observe threats in batches, see the module docstring).
     rcs : ThreatRcs
-        RCS of each object before and after burnout (:mod:`.rcs`).
+        RCS of each object before and after burnout (:mod:`.rcs`); with shapes (the aspect model), each
+        look's RCS follows its aspect and the radar's wavelength, which every site then needs
+        (``RadarConfig.frequency_hz``).
     cue_time_s : array_like, shape (n,) or (len(sites), n), optional
         Time from which each object's search benefits from a cue (e.g. ``InfraredCues.t_cue_s``), the same
         for every site or one row per site (the time the warning reaches that radar's nation); NaN or None

@@ -131,6 +131,9 @@ class RadarConfig:
         Error floors at high SNR (bias residuals, calibration) [m, rad].
     band : str
         Radar band label (information only).
+    frequency_hz : float or None
+        Carrier frequency [Hz]; sets the wavelength of the aspect RCS model (:mod:`.scattering`). None
+        where the catalog gives none (the nominal RCS model does not need it).
     """
 
     name: str
@@ -153,6 +156,7 @@ class RadarConfig:
     range_sigma_floor_m: float = 0.0
     angle_sigma_floor_rad: float = 0.0
     band: str = ""
+    frequency_hz: float | None = None
 
     def __post_init__(self) -> None:
         o = "RadarConfig"
@@ -180,6 +184,17 @@ class RadarConfig:
         _require(_finite(self.reference_snr_db), o, "reference_snr_db", "finite", self.reference_snr_db, "dB")
         _require(_finite(self.pfa) and 0 < self.pfa < 1, o, "pfa", "in (0, 1)", self.pfa)
         _require(self.swerling in (0, 1, 3), o, "swerling", "0, 1 or 3", self.swerling)
+        if self.frequency_hz is not None:
+            _require(_finite(self.frequency_hz) and self.frequency_hz > 0, o, "frequency_hz", "> 0",
+                     self.frequency_hz, "Hz")
+
+    @property
+    def wavelength_m(self) -> float:
+        """Carrier wavelength ``c / f`` [m]; a ValueError naming the radar if it has no frequency."""
+        if self.frequency_hz is None:
+            raise ValueError(f"RadarConfig[{self.name}] has no frequency_hz: give the radar catalog entry a "
+                             "frequency_ghz (the aspect RCS model needs the wavelength)")
+        return SPEED_OF_LIGHT_M_S / self.frequency_hz
 
     @property
     def cued_gain_db(self) -> float:
