@@ -120,6 +120,9 @@ def _radars(ctx: _Ctx, overrides: dict[str, dict[str, float]]) -> tuple[RadarSit
                 radar = dataclasses.replace(radar, **overrides[s.type])
             except (TypeError, ValueError) as exc:
                 raise ctx.fail(("overrides",), f"radars.{s.type}: {exc}") from None
+        if ctx.cfg.rcs.model == "aspect" and radar.frequency_hz is None:
+            raise ctx.fail((*path, "type"), f"radar {s.type!r} has no frequency_ghz in the radar catalog, which "
+                                            "rcs.model 'aspect' needs (or use rcs.model 'nominal')")
         if s.min_elevation_deg is not None:  # this placement's own search mask (an elevated site)
             try:
                 radar = dataclasses.replace(radar, min_elevation_rad=float(np.radians(s.min_elevation_deg)))

@@ -118,8 +118,8 @@ class StageCache:
 
     Variants switch sensors and shooters on and off; they fly the same raids with the same seed, so the
     trajectories are reused when the threat table and Earth model are equal, and a radar's looks and tracks
-    when the trajectories, the seed, the threats' RCS, the radar (type, site, boresight, figures) and the
-    cue it receives are all equal.
+    when the trajectories, the seed, the threats' RCS (the scenario's RCS model, figures and shapes), the
+    radar (type, site, boresight, figures) and the cue it receives are all equal.
     """
 
     def __init__(self) -> None:
@@ -150,7 +150,8 @@ class Pipeline:
         self.timer = timer or Timer()
         cache = cache or StageCache()
         self.radar_nations = [r.nation for r in sc.radars]
-        self.rcs: ThreatRcs = threat_rcs_from_catalog(list(sc.threats.missile))
+        self.rcs_model = sc.config.rcs.model
+        self.rcs: ThreatRcs = threat_rcs_from_catalog(list(sc.threats.missile), self.rcs_model)
         self.warnings = self.timer("sensing", warn, tr, [ew.config for ew in sc.early_warning],
                                    sc.seeds.sequence("infrared"), ellipsoid=sc.earth.ellipsoid)
         n = tr.n
@@ -170,7 +171,8 @@ class Pipeline:
     def _sense_and_track(self, cue_s: F64) -> tuple[DetectionSummary, SensorTracks]:
         """Each radar's detections and own tracks given the cue each receives, reusing earlier ones."""
         # a radar's looks depend on the flown threats, the radar, its cue, the seed and the threats' RCS
-        common = (id(self.tr), self.sc.seeds.seed, self.rcs.booster_m2.tobytes(), self.rcs.post_boost_m2.tobytes())
+        # (model, figures and shapes: ThreatRcs.key)
+        common = (id(self.tr), self.sc.seeds.seed, self.rcs.key())
         keys = [(*common, repr(site), cue_s[i].tobytes()) for i, site in enumerate(self.sc.radars)]
         todo = [i for i, k in enumerate(keys) if k not in self._sensor]
         if todo:
@@ -221,7 +223,8 @@ class Pipeline:
     def spent_stages(self) -> tuple[NDArray[np.intp], Trajectories] | None:
         """The spent upper stages that separating warheads leave at burnout, flown on their own.
 
-        Each is a separate radar object (catalog RCS class ``spent_stage``) flying from its threat's
+        Each is a separate radar object (catalog RCS class ``spent_stage``, or a capsule under the aspect
+        RCS model) flying from its threat's
         burnout state with the stage's dry mass and drag area (:func:`bmdsim.sensors.rcs.plan_spent_stages`,
         no separation push). Returns the parent threat of each stage and the stages' trajectories, or None.
         """
@@ -247,16 +250,17 @@ class Pipeline:
         if spent is None or not self.sc.radars:
             return None
         rows, traj = spent
-        from bmdsim.scenario.radar_catalog import rcs_figures_m2
+        from bmdsim.sensors.rcs import spent_stage_rcs
 
-        rcs_m2 = rcs_figures_m2()["spent_stage"]
+        rcs = spent_stage_rcs([self.sc.threats.missile[j] for j in rows], self.rcs_model)
         cue = warning_arrival_s(arch, [ew.nation for ew in self.sc.early_warning], self.t_cue_s,
                                 self.radar_nations)[:, rows]
-        key = cue.tobytes()  # architectures whose cues agree (bilateral, trilateral) share the looks
+        # architectures whose cues agree (bilateral, trilateral) share the looks
+        key = cue.tobytes() + rcs.key()
         if key not in self._spent_seen:
             self._spent_seen[key] = self.timer(
                 "sensing", observe, traj, self.sc.radars, self.sc.seeds.sequence("radar"),
-                rcs=ThreatRcs.uniform(rows.size, rcs_m2, rcs_m2), cue_time_s=cue,
+                rcs=rcs, cue_time_s=cue,
                 threat_ids=self.tr.n + np.arange(rows.size)).summary
         return rows, self._spent_seen[key]
 

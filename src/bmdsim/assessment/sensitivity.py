@@ -5,7 +5,8 @@ Inputs (each varied alone, the others at their nominal values):
 - every catalog figure with a published low-high range of the radars and interceptors the scenario uses
   (single-shot Pk among them: ``catalog.interceptors.<key>.single_shot_pk``), applied as overrides;
 - the radar cross section of each object class the scenario's threats show (``rcs.<class>``, radar
-  catalog ``rcs:`` ranges), applied to the radars' looks;
+  catalog ``rcs:`` ranges), applied to the radars' looks (under the nominal RCS model only: the aspect
+  model computes each look's RCS from the objects' shapes, not from these figures);
 - each sensor's discrimination probability over [0, 1] (an explicit, disputed input with no published
   range; only when a raid carries decoys);
 - the sharing latency ``network.latency_s`` over [0, 120] s (the built-in architectures' links) and the
@@ -98,6 +99,8 @@ def uncertain_inputs(config: ScenarioConfig) -> list[Input]:
                      if i.path.endswith(".single_shot_pk") else i for i in found]
         out += found
     classes = dict.fromkeys(c for r in config.raids for c in rcs_class_of(r.missile))
+    if config.rcs.model != "nominal":  # the aspect model computes the RCS from shapes, not these figures
+        classes = {}
     for cls in classes:
         fig = getattr(radars.rcs, f"{cls}_m2")
         if fig.low is not None and fig.high is not None and fig.low < fig.high:

@@ -34,6 +34,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from bmdsim import __version__
 from bmdsim.report.escape import csv_safe_frame
@@ -59,6 +60,13 @@ def _clean(obj: object) -> object:
 
 def scenario_digest(resolved_yaml: str) -> str:
     return hashlib.sha256(resolved_yaml.encode("utf-8")).hexdigest()
+
+
+def models_of(resolved_yaml: str) -> dict[str, str]:
+    """The model choices a run used, read from its resolved scenario: ``{"rcs": "nominal" | "aspect"}``."""
+    data = yaml.safe_load(resolved_yaml) or {}
+    rcs = data.get("rcs") if isinstance(data, dict) else None
+    return {"rcs": str(rcs.get("model", "nominal")) if isinstance(rcs, dict) else "nominal"}
 
 
 def is_result_folder(folder: Path) -> bool:
@@ -94,7 +102,7 @@ def write_result_set(folder: Path, tables: dict[str, pd.DataFrame], *, scenario_
     results = {
         "bmdsim_version": __version__, "scenario": scenario_name,
         "scenario_sha256": scenario_digest(resolved_yaml), "seed": seed, "replications": replications,
-        "epoch_utc": epoch_utc, "peak_memory_mb": peak_memory_mb,
+        "epoch_utc": epoch_utc, "peak_memory_mb": peak_memory_mb, "models": models_of(resolved_yaml),
         "architectures": {row["architecture"]: row for row in summary},
         "stage_seconds": stage_seconds,
         "tables": sorted(f"{name}.parquet" for name in tables) + sorted(f"{name}.csv" for name in tables),

@@ -153,6 +153,22 @@ def frame_html(df: pd.DataFrame, max_rows: int = 400) -> str:
             f"</table></div>{more}")
 
 
+RCS_MODEL_TEXT = {
+    "nominal": "nominal: the radar catalog's published figures by flight phase (booster 1 m², re-entry vehicle "
+               "0.01 m² nose-on at X band), the same for every radar, band and aspect",
+    "aspect": "aspect: physical-optics RCS of each object's shape (capsule booster and stages, cone-sphere "
+              "re-entry vehicle) at each look's aspect (body axis along the velocity) and the radar's "
+              "wavelength; shapes from the threat catalog and the radar catalog's rcs_shapes",
+}
+
+
+def rcs_model_html(scenario: dict) -> str:
+    """One line naming the radar-cross-section model of a run (scenario ``rcs.model``)."""
+    rcs = scenario.get("rcs") if isinstance(scenario, dict) else None
+    model = str(rcs.get("model", "nominal")) if isinstance(rcs, dict) else "nominal"
+    return f'<p class="note">Radar cross section model: {esc(RCS_MODEL_TEXT.get(model, model))}.</p>'
+
+
 def assumptions_html(run: RunFiles) -> str:
     """Every catalog entry the scenario uses: each figure, its value, status and source."""
     from bmdsim.report.catalog import entries, entry_table
@@ -166,7 +182,8 @@ def assumptions_html(run: RunFiles) -> str:
     out = ['<p class="note">Status: <span class="tag-seen">[seen]</span> read in the cited text; '
            '<span class="tag-unverified">[unverified]</span> a standard reference still to be checked page by page; '
            '<span class="tag-estimate">[estimate]</span> an engineering estimate (basis in the note). '
-           "Scenario entries (sites, sensors, shooters) carry their own source in scenario.resolved.yaml.</p>"]
+           "Scenario entries (sites, sensors, shooters) carry their own source in scenario.resolved.yaml.</p>",
+           rcs_model_html(sc)]
     counts: dict[str, int] = {}
     for kind, keys in used.items():
         known = entries(kind)

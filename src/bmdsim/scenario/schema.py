@@ -221,6 +221,15 @@ class CountermeasureSettings(_Model):
     (docs/methods/engagement.md gives the basis of the default)."""
 
 
+class RcsSettings(_Model):
+    """Which radar-cross-section model the radars' looks use (docs/guide.md, :mod:`bmdsim.sensors.rcs`)."""
+
+    model: Literal["nominal", "aspect"] = "nominal"
+    """``nominal``: the catalog's published figures by flight phase (RV 0.01 m^2 nose-on at X band) for
+    every radar and aspect; ``aspect``: physical-optics RCS of each object's shape at each look's aspect and
+    the radar's wavelength."""
+
+
 class NetworkSettings(_Model):
     latency_s: Seconds = 4.0
     relay_latency_s: Seconds | None = None
@@ -259,6 +268,7 @@ class ScenarioConfig(_Model):
     tracking: TrackingSettings = TrackingSettings()
     early_warning: list[EarlyWarningEntry] = Field(default_factory=list)
     countermeasures: CountermeasureSettings = CountermeasureSettings()
+    rcs: RcsSettings = RcsSettings()
     monte_carlo: MonteCarloSettings = MonteCarloSettings()
     overrides: dict[Name, float] = Field(default_factory=dict)
     variants: list[VariantEntry] = Field(default_factory=list)
