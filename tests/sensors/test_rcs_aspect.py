@@ -128,3 +128,23 @@ def test_observed_rcs_is_finite_and_positive(pos, vel, lat, lon, lam, t):
     out = rcs_at_looks(rcs, np.full((4, 1), t), np.full(4, 100.0), aspect_rad=np.full((4, 1), aspect),
                        wavelength_m=lam)
     assert np.all(np.isfinite(out)) and np.all(out > 0)
+
+
+def test_interpolated_velocity_is_the_derivative_of_the_interpolated_position(sphere_flights):
+    # the aspect uses the Hermite cubic's derivative: a central difference of the interpolated positions
+    # (h = 1 ms) agrees to 1 cm/s, far above the difference's truncation error (h^2 |r'''| / 6) and the
+    # rounding of 7,000-km positions over 2 ms (about 1e-6 m/s): a wrong basis derivative is off by km/s
+    from bmdsim.sensors.observe import _hermite_states
+
+    tr = sphere_flights
+    t = np.broadcast_to(tr.t_launch_s[:, None] + np.array([100.3, 250.75, 400.5]), (tr.n, 3)).copy()
+    _, v = _hermite_states(tr.t_s, tr.r_ecef_m, tr.v_ecef_mps, t)
+    h = 1e-3
+    rp = _hermite_states(tr.t_s, tr.r_ecef_m, tr.v_ecef_mps, t + h, with_velocity=False)[0]
+    rm = _hermite_states(tr.t_s, tr.r_ecef_m, tr.v_ecef_mps, t - h, with_velocity=False)[0]
+    np.testing.assert_allclose(v, (rp - rm) / (2 * h), atol=1e-2)
+    # and the grid velocity at grid points
+    tg = np.broadcast_to(tr.t_s[[200, 300]], (tr.n, 2)).copy()
+    _, vg = _hermite_states(tr.t_s, tr.r_ecef_m, tr.v_ecef_mps, tg)
+    ok = np.isfinite(vg)
+    np.testing.assert_allclose(vg[ok], tr.v_ecef_mps[:, [200, 300]][ok], atol=1e-9)
