@@ -163,10 +163,22 @@ RCS_MODEL_TEXT = {
 
 
 def rcs_model_html(scenario: dict) -> str:
-    """One line naming the radar-cross-section model of a run (scenario ``rcs.model``)."""
+    """The radar-cross-section model of a run (scenario ``rcs.model``) and the catalog figures it uses."""
+    from bmdsim.report.catalog import status
+    from bmdsim.scenario.radar_catalog import load_radar_catalog
+
     rcs = scenario.get("rcs") if isinstance(scenario, dict) else None
     model = str(rcs.get("model", "nominal")) if isinstance(rcs, dict) else "nominal"
-    return f'<p class="note">Radar cross section model: {esc(RCS_MODEL_TEXT.get(model, model))}.</p>'
+    cat = load_radar_catalog()
+    block = cat.rcs if model == "nominal" else cat.rcs_shapes
+    figures = [] if block is None else [(name, getattr(block, name)) for name in type(block).model_fields]
+    rows = "".join(f"<tr><td>{esc(name)}</td><td class='n'>{esc(f'{fig.value:g}')}</td>"
+                   f"<td class='tag-{esc(status(fig.source))}'>{esc(status(fig.source))}</td>"
+                   f"<td>{esc(fig.source)}</td></tr>" for name, fig in figures)
+    table = (f"<details><summary>radar cross section figures ({esc(model)} model, {len(figures)} figures)"
+             "</summary><table><thead><tr><th>figure</th><th>value</th><th>status</th><th>source</th></tr>"
+             f"</thead><tbody>{rows}</tbody></table></details>") if figures else ""
+    return f'<p class="note">Radar cross section model: {esc(RCS_MODEL_TEXT.get(model, model))}.</p>{table}'
 
 
 def assumptions_html(run: RunFiles) -> str:

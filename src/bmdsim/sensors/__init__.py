@@ -10,7 +10,9 @@ Detection
 Line of sight
     :func:`look_geometry`, :func:`is_visible`, :data:`STANDARD_REFRACTION_K`
 Threat RCS
-    :class:`ThreatRcs`, :func:`threat_rcs_from_catalog`, :func:`plan_spent_stages`
+    :class:`ThreatRcs`, :func:`threat_rcs_from_catalog` (``model="nominal"`` or ``"aspect"``),
+    :class:`ObjectShapes`, :func:`aspect_angle_rad`, :func:`spent_stage_rcs`, :func:`plan_spent_stages`;
+    closed forms by shape, aspect and band in :mod:`bmdsim.sensors.scattering`
 Infrared early warning
     :class:`InfraredConfig`, :func:`infrared_from_catalog`, :func:`detect_launches`, :class:`InfraredCues`
 Measurements (the contract with tracking)
@@ -33,21 +35,32 @@ from bmdsim.sensors.radar import (
     radar_from_catalog,
     snr_db,
 )
-from bmdsim.sensors.rcs import ThreatRcs, plan_spent_stages, threat_rcs_from_catalog
+from bmdsim.sensors.rcs import (
+    RCS_MODELS,
+    ObjectShapes,
+    ThreatRcs,
+    aspect_angle_rad,
+    plan_spent_stages,
+    spent_stage_rcs,
+    threat_rcs_from_catalog,
+)
 from bmdsim.sensors.visibility import STANDARD_REFRACTION_K, is_visible, look_geometry
 
 __all__ = [
+    "RCS_MODELS",
     "STANDARD_REFRACTION_K",
     "Coverage",
     "DetectionSummary",
     "InfraredConfig",
     "InfraredCues",
     "Measurements",
+    "ObjectShapes",
     "Observations",
     "RadarConfig",
     "RadarSite",
     "SensorSites",
     "ThreatRcs",
+    "aspect_angle_rad",
     "coverage",
     "detect_launches",
     "detection_range_m",
@@ -61,5 +74,6 @@ __all__ = [
     "radar_from_catalog",
     "required_snr_db",
     "snr_db",
+    "spent_stage_rcs",
     "threat_rcs_from_catalog",
 ]
