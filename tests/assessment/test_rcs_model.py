@@ -37,3 +37,14 @@ def test_model_reaches_the_looks_the_cache_key_and_the_result_files(small_text):
     assert len(cache.sensors) == 2 * n_radars
     det = {m: r.architectures["national"].detection.n_detections for m, r in runs.items()}
     assert (det["nominal"] != det["aspect"]).any()
+
+
+def test_report_names_the_model_and_its_figures():
+    from bmdsim.report.html import rcs_model_html
+
+    nominal = rcs_model_html({"name": "x"})  # no rcs block: the default
+    assert "Radar cross section model: nominal" in nominal and "5 figures" in nominal
+    assert "reentry_vehicle_m2" in nominal
+    aspect = rcs_model_html({"rcs": {"model": "aspect"}})
+    assert "Radar cross section model: aspect" in aspect and "rv_nose_radius_fraction" in aspect
+    assert "tag-estimate" in aspect
