@@ -168,7 +168,7 @@ def derived_envelope(key: str) -> list[tuple[str, str | float, str]]:
         return [("flyout model", "line", "straight line from launcher to intercept point with boost, gravity and "
                                          "drag along it: an endo-atmospheric interceptor steers aerodynamically")]
     table = cfg.arc
-    j = min(int(round(cfg.min_alt_m / table.alt_step_m)), table.tof_s.shape[0] - 1)
+    j = min(round(cfg.min_alt_m / table.alt_step_m), table.tof_s.shape[0] - 1)
     return [("flyout model", "arc", "boost-plus-coast flight of an equivalent single stage (burnout speed, burn "
                                     "time, launch mass above) on WGS 84 with drag, no Earth rotation"),
             (f"kinematic reach at {j * table.alt_step_m / 1e3:g} km altitude, km",
