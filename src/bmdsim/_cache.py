@@ -38,7 +38,7 @@ import numpy as np
 _SOURCES = ("flight/targeting.py", "flight/propagator.py", "flight/dynamics.py", "flight/plan.py",
             "flight/kepler.py", "flight/vehicles.py", "flight/_jit.py", "earth/atmosphere.py", "earth/gravity.py",
             "earth/frames.py", "earth/geodesy.py", "earth/model.py", "earth/constants.py", "earth/_jit.py",
-            "engagement/flyout.py")
+            "engagement/flyout.py", "engagement/lofted_flyout.py", "engagement/interceptors.py")
 
 
 def is_enabled() -> bool:

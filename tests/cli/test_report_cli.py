@@ -47,6 +47,22 @@ def test_catalog_did_you_mean(capsys, monkeypatch):
     assert status == 0 and "published_max_range_km" in out
 
 
+def test_catalog_interceptor_shows_the_envelope_fire_control_derives(capsys, monkeypatch):
+    """An exo interceptor's entry ends with the arc model's reach and ceiling (status derived), the figures
+    fire control applies beside the published ones; an endo one names its straight-line model."""
+    from bmdsim.engagement.interceptors import interceptor_config
+
+    status, out, _ = run_cli(capsys, monkeypatch, "catalog", "interceptors", "sm-3-ia", "--format", "json")
+    rows = {r["figure"]: r for r in json.loads(out)}
+    assert status == 0 and rows["flyout model"]["value"] == "arc"
+    reach = next(r for k, r in rows.items() if k.startswith("kinematic reach at 70 km"))
+    cfg = interceptor_config("sm-3-ia")
+    assert reach["value"] == pytest.approx(cfg.arc.reach_m()[28] / 1e3, abs=0.1)
+    assert reach["status"] == "derived"
+    status, out, _ = run_cli(capsys, monkeypatch, "catalog", "interceptors", "pac-3-mse", "--format", "json")
+    assert {r["figure"]: r["value"] for r in json.loads(out)}["flyout model"] == "line"
+
+
 def test_presets_wrap_without_cutting_words(capsys, monkeypatch):
     from bmdsim.scenario.presets import preset_names, preset_text
 

@@ -61,3 +61,21 @@ def test_scenario_field_sets_the_placement_mask(tmp_path):
     cfg, lines = parse_scenario(text, "s.yaml")
     sc = resolve(cfg, file="s.yaml", lines=lines)
     assert sc.radars[0].radar.min_elevation_rad == math.radians(-0.5)
+
+
+def test_seongju_presets_use_the_published_five_degree_fence():
+    """ROK MND (July 2016): the Seongju radar 'will be operated at over five degrees'. Every preset placement at
+    Seongju carries that fence with its source, and it hides a 50 km-high target 500 km out (about 3.5 deg up),
+    which a horizon fence would see."""
+    from bmdsim.scenario.presets import preset_text
+    from bmdsim.scenario.schema import parse_scenario
+
+    for name in ("northeast-asia-2014", "northeast-asia-2024", "strategic-stability"):
+        cfg, _ = parse_scenario(preset_text(name), f"{name}.yaml")
+        at_seongju = [s for s in cfg.sensors if s.site == "seongju"]
+        assert at_seongju and all(s.min_elevation_deg == 5.0 and "five degrees" in (s.source or "")
+                                  for s in at_seongju), name
+    r = _target(500e3, 50e3)
+    g = look_geometry(_site(None), r)
+    assert 3.0 < math.degrees(float(g.el_rad[0])) < 4.0
+    assert is_visible(_site(0.0), g)[0] and not is_visible(_site(5.0), look_geometry(_site(5.0), r))[0]

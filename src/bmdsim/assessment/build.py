@@ -24,11 +24,12 @@ from bmdsim.network.agreements import Agreement, Architecture, builtin_architect
 from bmdsim.scenario.catalog import load_threat_catalog
 from bmdsim.scenario.errors import InputError, format_error
 from bmdsim.scenario.interceptor_catalog import battery_load, load_interceptor_catalog, shooter_inventory
-from bmdsim.scenario.radar_catalog import load_radar_catalog
+from bmdsim.scenario.radar_catalog import catalog_frequency_hz, load_radar_catalog
 from bmdsim.scenario.schema import ArchitectureEntry, ScenarioConfig
 from bmdsim.scenario.seeds import SeedPlan
 from bmdsim.scenario.sites import load_site_catalog
 from bmdsim.sensors.infrared import InfraredConfig, infrared_from_catalog
+from bmdsim.sensors.power_aperture import derived_radar
 from bmdsim.sensors.radar import RadarSite, radar_from_catalog
 
 F64 = NDArray[np.float64]
@@ -120,6 +121,14 @@ def _radars(ctx: _Ctx, overrides: dict[str, dict[str, float]]) -> tuple[RadarSit
                 radar = dataclasses.replace(radar, **overrides[s.type])
             except (TypeError, ValueError) as exc:
                 raise ctx.fail(("overrides",), f"radars.{s.type}: {exc}") from None
+        if s.power_aperture is not None:  # a derived configuration (stacked arrays, power, sector, band)
+            pa = s.power_aperture
+            try:
+                radar = derived_radar(radar, arrays=pa.arrays, power_scale=pa.power_scale, sector_deg=pa.sector_deg,
+                                      frequency_hz=None if pa.frequency_ghz is None else pa.frequency_ghz * 1e9,
+                                      base_frequency_hz=catalog_frequency_hz(s.type))
+            except ValueError as exc:
+                raise ctx.fail((*path, "power_aperture"), str(exc).removeprefix("derived_radar: ")) from None
         if ctx.cfg.rcs.model == "aspect" and radar.frequency_hz is None:
             raise ctx.fail((*path, "type"), f"radar {s.type!r} has no frequency_ghz in the radar catalog, which "
                                             "rcs.model 'aspect' needs (or use rcs.model 'nominal')")

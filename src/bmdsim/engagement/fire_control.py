@@ -87,8 +87,10 @@ def ground_range_m(r_ecef_m: F64, site_lla: F64, earth_ellipsoid) -> F64:
 def _feasible(tr: Trajectories, site_lla: F64, cfg: InterceptorConfig, earth_ellipsoid) -> tuple[F64, F64]:
     """Geometric feasibility (n, k) and the launch time needed for each grid point (n, k).
 
-    The catalog's range envelope is a ground range (docs/methods/interceptor-catalog.md), checked as such;
-    the time of flight is read at the slant range along the line of flight.
+    The catalog's range envelope is a ground range (docs/methods/interceptor-catalog.md), checked as such.
+    The time of flight is read on the interceptor's own flyout model (``cfg.flyout``): for the arc, by ground
+    range and height above the launcher, and a point beyond the arc's reach is infeasible even inside the
+    catalog envelope (the catalog and the kinematics both bind); for the line, at the slant range.
     """
     enu = ecef_to_enu(tr.r_ecef_m, site_lla[0], site_lla[1], site_lla[2], earth_ellipsoid)
     _, el, slant = enu_to_az_el_range(enu)
@@ -98,7 +100,9 @@ def _feasible(tr: Trajectories, site_lla: F64, cfg: InterceptorConfig, earth_ell
         geom = ((tr.phase == 1) & (alt >= cfg.min_alt_m) & (alt <= cfg.max_alt_m)
                 & (ground >= cfg.min_range_m) & (ground <= cfg.max_range_m) & (el > 0.0))
     tof = np.full(alt.shape, np.inf)
-    if geom.any():
+    if geom.any() and cfg.flyout == "arc":  # boost-plus-coast: by ground range and height above the launcher
+        tof[geom] = cfg.arc.time_of_flight_s(ground[geom], alt[geom] - site_lla[2])
+    elif geom.any():
         tof[geom] = cfg.time_of_flight_s(slant[geom], el[geom])
     t_launch = tr.t_s[None, :] - tof
     return geom & np.isfinite(tof), t_launch

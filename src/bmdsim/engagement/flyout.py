@@ -14,8 +14,9 @@ every 1 deg and distance, by RK4 at 0.05 s (0.25 s after the first 30 s of coast
 then read by interpolation.
 
 Limits: a straight line ignores the curved, lofted path a long-range exo-atmospheric interceptor flies
-and the divert of its kill vehicle; flight times to far points are therefore approximate (a few percent
-for SM-3 IIA-class reach), and the envelope limits (altitude, range) from the catalog decide feasibility.
+and the divert of its kill vehicle. Such interceptors (``flyout="arc"``) are therefore flown on the
+boost-plus-coast model of :mod:`bmdsim.engagement.lofted_flyout`; this module serves the endo-atmospheric
+ones, which steer with aerodynamic lift along their whole flight.
 
 References
 ----------
@@ -38,6 +39,7 @@ from bmdsim.earth.constants import GM_EARTH_M3_S2, WGS84_A_M
 
 F64 = NDArray[np.float64]
 KillVehicle = Literal["exo", "endo", "exo-endo"]
+FlyoutModel = Literal["line", "arc"]
 
 _DT_S = 0.05
 _ELEV_GRID_RAD = np.radians(np.arange(0.0, 90.0 + 1e-9, 1.0))
@@ -67,6 +69,15 @@ class InterceptorConfig:
     unit_cost_usd : float
     reaction_time_s : float
         From the fire decision to launch [s].
+    launch_mass_kg : float
+        Launch mass [kg] (the boost-plus-coast model's equivalent vehicle; default 1,000 kg).
+    kill_vehicle_mass_kg : float
+        Mass carried to burnout as payload [kg]; 0 takes 10 % of the burnout mass.
+    flyout : {"line", "arc"}
+        Time-of-flight model: ``line``, the straight line of this module (endo-atmospheric interceptors,
+        which steer aerodynamically), or ``arc``, the boost-plus-coast flight of
+        :mod:`bmdsim.engagement.lofted_flyout` (exo-atmospheric kill vehicles, whose path is a ballistic arc).
+        :func:`bmdsim.engagement.interceptors.interceptor_config` picks ``arc`` for ``exo`` and ``exo-endo``.
     """
 
     name: str
@@ -81,6 +92,9 @@ class InterceptorConfig:
     pk: float = 0.8
     unit_cost_usd: float = 0.0
     reaction_time_s: float = 10.0
+    launch_mass_kg: float = 1000.0
+    kill_vehicle_mass_kg: float = 0.0
+    flyout: FlyoutModel = "line"
 
     def __post_init__(self) -> None:
         owner = f"InterceptorConfig[{self.name}]"
@@ -89,7 +103,7 @@ class InterceptorConfig:
             v = getattr(self, f)
             if not (np.isfinite(v) and v > 0):
                 raise ValueError(f"{owner}.{f} must be > 0 {unit}, got {v}")
-        for f in ("min_alt_m", "min_range_m", "unit_cost_usd", "reaction_time_s"):
+        for f in ("min_alt_m", "min_range_m", "unit_cost_usd", "reaction_time_s", "kill_vehicle_mass_kg"):
             if not getattr(self, f) >= 0:
                 raise ValueError(f"{owner}.{f} must be >= 0, got {getattr(self, f)}")
         if self.min_alt_m >= self.max_alt_m:
@@ -103,6 +117,10 @@ class InterceptorConfig:
                              f"got {self.kill_vehicle!r}")
         if not 0.0 <= self.pk <= 1.0:
             raise ValueError(f"{owner}.pk must be in [0, 1], got {self.pk}")
+        if not (np.isfinite(self.launch_mass_kg) and self.launch_mass_kg > 0):
+            raise ValueError(f"{owner}.launch_mass_kg must be > 0 kg, got {self.launch_mass_kg}")
+        if self.flyout not in ("line", "arc"):
+            raise ValueError(f"{owner}.flyout must be 'line' or 'arc', got {self.flyout!r}")
 
     @cached_property
     def _table(self) -> tuple[F64, F64]:
@@ -111,6 +129,13 @@ class InterceptorConfig:
 
         out = _cache.cached((self,), lambda: dict(zip(("t", "s"), flyout_table(self), strict=True)), kind="flyout")
         return out["t"], out["s"]
+
+    @cached_property
+    def arc(self):
+        """The boost-plus-coast time-of-flight table (:func:`bmdsim.engagement.lofted_flyout.arc_table`)."""
+        from bmdsim.engagement.lofted_flyout import arc_table
+
+        return arc_table(self)
 
     def time_of_flight_s(self, slant_range_m: ArrayLike, elevation_rad: ArrayLike) -> F64:
         """Time of flight from launch to a point at this slant range and launcher elevation [s].

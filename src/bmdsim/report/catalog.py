@@ -148,4 +148,33 @@ def entry_table(kind: str, key: str) -> Answer:
 
     about: list[str] = []
     walk(e, "")
-    return Answer(f"Catalog: {kind} / {key}: " + "; ".join(about), columns, rows, raw)
+    notes: tuple[str, ...] = ()
+    if kind == "interceptors":
+        for label, value, source in derived_envelope(key):
+            rows.append([label, value if isinstance(value, str) else fmt_num(value, 0), "derived", source])
+            raw.append([label, value, "derived", source])
+        notes = ("derived: computed by bmdsim from the figures above (docs/methods/engagement.md), not published.",)
+    return Answer(f"Catalog: {kind} / {key}: " + "; ".join(about), columns, rows, raw, notes)
+
+
+def derived_envelope(key: str) -> list[tuple[str, str | float, str]]:
+    """(figure, value, basis) of the flyout model fire control uses for a catalog interceptor: for an arc
+    (exo-atmospheric kill vehicle), its kinematic reach at the altitude floor and its ceiling, which bind
+    alongside the published envelope."""
+    from bmdsim.engagement.interceptors import interceptor_config
+
+    cfg = interceptor_config(key)
+    if cfg.flyout == "line":
+        return [("flyout model", "line", "straight line from launcher to intercept point with boost, gravity and "
+                                         "drag along it: an endo-atmospheric interceptor steers aerodynamically")]
+    table = cfg.arc
+    j = min(round(cfg.min_alt_m / table.alt_step_m), table.tof_s.shape[0] - 1)
+    return [("flyout model", "arc", "boost-plus-coast flight of an equivalent single stage (burnout speed, burn "
+                                    "time, launch mass above) on WGS 84 with drag, no Earth rotation"),
+            (f"kinematic reach at {j * table.alt_step_m / 1e3:g} km altitude, km",
+             round(float(table.reach_m()[j]) / 1e3, 1),
+             "largest ground range at that altitude over the arcs; fire control applies both this and the "
+             "published maximum range"),
+            ("kinematic ceiling, km", round(table.apogee_m / 1e3, 1),
+             "highest point of the arcs within 1,500 s of flight; compare the published maximum "
+             "intercept altitude")]

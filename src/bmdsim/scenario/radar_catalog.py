@@ -333,3 +333,10 @@ def infrared_kwargs(key: str = "sbirs", catalog: RadarCatalog | None = None) -> 
         "launch_point_sigma_m": e.launch_point_sigma_km.value * 1e3,
         "azimuth_sigma_rad": math.radians(e.azimuth_sigma_deg.value),
     }
+
+
+def catalog_frequency_hz(key: str, catalog: RadarCatalog | None = None) -> float | None:
+    """A catalog radar's carrier frequency [Hz] where its power-aperture figures give one, else None."""
+    catalog = catalog or load_radar_catalog()
+    e = _entry(key, catalog)
+    return None if e.power_aperture is None else e.power_aperture.frequency_ghz.value * 1e9

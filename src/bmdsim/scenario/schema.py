@@ -61,6 +61,21 @@ class Site(_Model):
     note: Text | None = None
 
 
+class PowerApertureChange(_Model):
+    """A derived configuration of a catalog radar, from the power-aperture equations
+    (:func:`bmdsim.sensors.power_aperture.derived_radar`); the catalog's quoted range stays the anchor."""
+
+    arrays: int = Field(default=1, ge=1, le=8)
+    """Identical arrays stacked into one aperture, each with its own transmitters (e.g. 2 for a "GBX"-like
+    stacked AN/TPY-2)."""
+    power_scale: float = Field(default=1.0, gt=0.0, le=100.0)
+    """Average power relative to the catalog radar."""
+    sector_deg: float | None = Field(default=None, gt=0.0, le=360.0)
+    """Full azimuth width of the search sector [deg], in place of the catalog's (same frame time)."""
+    frequency_ghz: float | None = Field(default=None, gt=0.0, le=100.0)
+    """Carrier frequency [GHz] in place of the catalog's (radars whose catalog entry gives one)."""
+
+
 class SensorEntry(_Model):
     name: Name
     type: Name = Field(description="radar catalog key")
@@ -72,6 +87,9 @@ class SensorEntry(_Model):
     radar on an elevated site (Seongju, about 680 m) may look below the horizontal, down to its terrain
     mask; line of sight over the ellipsoid still applies (the geometric horizon dip is the physical
     limit). Give the mask's source in ``source``."""
+    power_aperture: PowerApertureChange | None = None
+    """This placement's radar changed as the power-aperture equations say (stacked arrays, power, search
+    sector, band); give the basis in ``source``."""
     p_discriminate: float = Field(default=0.5, ge=0.0, le=1.0)
     """Probability that this sensor picks the warhead out of a threat complex with decoys or debris: an
     explicit, disputed input (Sessler et al., *Countermeasures*, 2000; the default 0.5 is a coin toss

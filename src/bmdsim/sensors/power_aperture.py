@@ -30,6 +30,9 @@ Consequences used by bmdsim (all exact in the equations above):
   gives 19% more range (the cued-search gain of :mod:`bmdsim.sensors.radar`).
 * Track range scales as ``(t_d / lambda^2)^(1/4)``.
 
+A scenario applies these to a catalog radar with ``sensors[].power_aperture`` (:func:`derived_radar`): the
+catalog's quoted range stays the anchor and the equations give the change.
+
 Assumptions and validity: free space, peak of the beam (no scan loss beyond ``L``), no atmospheric
 attenuation, clutter or jamming; ``L`` lumps transmit, receive, processing and scan losses. The SNR is
 single-look; the detection threshold is the caller's (bmdsim's convention: 13.2 dB).
@@ -51,6 +54,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from bmdsim.sensors.radar import RadarConfig
 
 F64 = NDArray[np.float64]
 
@@ -165,3 +170,63 @@ def from_catalog(key: str) -> tuple[PowerAperture, dict[str, float]]:
     kw = power_aperture_kwargs(key)
     modes = {k: kw.pop(k) for k in ("frame_time_s", "solid_angle_sr", "track_dwell_s")}
     return PowerAperture(**kw), modes
+
+
+def derived_radar(radar: RadarConfig, *, arrays: int = 1, power_scale: float = 1.0,
+                  sector_deg: float | None = None, frequency_hz: float | None = None,
+                  base_frequency_hz: float | None = None) -> RadarConfig:
+    """A catalog radar changed as the power-aperture equations say (module notes), anchored at its quoted range.
+
+    The catalog radar's reference range stays the sourced anchor; only the *ratios* come from the equations,
+    so the derived radar needs no absolute power or loss figure:
+
+    * ``arrays`` identical arrays stacked into one aperture, each with its own transmitters: search SNR x N^2,
+      track SNR x N^3, beamwidth / sqrt(N) (the aperture grows N-fold; the square root splits it evenly
+      between the two axes);
+    * ``power_scale`` times the average power: search and track SNR x that factor;
+    * ``sector_deg``, a new full azimuth width of the search sector (same elevation extent): the searched solid
+      angle scales with the width at a fixed frame time, so search SNR x old/new width; track is unchanged;
+    * ``frequency_hz`` in place of ``base_frequency_hz``: track SNR x (f / f0)^2 (gain ``4 pi A_e / lambda^2``),
+      search unchanged (the search equation holds no wavelength), beamwidth x f0 / f. The derived radar
+      carries the new ``frequency_hz``, so the scenario's RCS model (the aspect model is band-dependent)
+      sees the target at the new band; the RCS itself is that model's business, not this function's.
+
+    The search gain moves ``search_reference_range_m`` (by the fourth root); the track gain moves
+    ``track_gain_db`` by the difference of the two. The instrumented ``max_range_m`` is kept: it is a
+    processing limit, not a power one.
+    """
+    import dataclasses
+
+    if not (isinstance(arrays, int) and arrays >= 1):
+        raise ValueError(f"derived_radar: arrays must be a whole number >= 1, got {arrays!r}")
+    if not (math.isfinite(power_scale) and power_scale > 0):
+        raise ValueError(f"derived_radar: power_scale must be > 0, got {power_scale!r}")
+    search = float(arrays) ** 2 * power_scale
+    track = float(arrays) ** 3 * power_scale
+    beamwidth = radar.beamwidth_rad / math.sqrt(arrays)
+    solid_angle = radar.search_solid_angle_sr
+    half_width = radar.sector_half_width_rad
+    if sector_deg is not None:
+        if not (math.isfinite(sector_deg) and 0 < sector_deg <= 360):
+            raise ValueError(f"derived_radar: sector_deg must be in (0, 360], got {sector_deg!r}")
+        ratio = math.radians(sector_deg) / (2.0 * radar.sector_half_width_rad)
+        solid_angle *= ratio
+        search /= ratio
+        half_width = math.radians(sector_deg) / 2.0
+    if frequency_hz is not None:
+        if base_frequency_hz is None:
+            raise ValueError(f"derived_radar: radar {radar.name!r} has no catalog frequency to scale from")
+        if not (math.isfinite(frequency_hz) and frequency_hz > 0):
+            raise ValueError(f"derived_radar: frequency must be > 0 Hz, got {frequency_hz!r}")
+        track *= (frequency_hz / base_frequency_hz) ** 2
+        beamwidth *= base_frequency_hz / frequency_hz
+    track_gain_db = radar.track_gain_db + 10.0 * math.log10(track / search)
+    if track_gain_db < 0:
+        raise ValueError(f"derived_radar: a track dwell of {radar.name!r} would get {track_gain_db:.1f} dB against a "
+                         "search look, and the radar model needs at least 0 dB (a much narrower sector or a much "
+                         "lower frequency than the catalog's)")
+    return dataclasses.replace(
+        radar, search_reference_range_m=radar.search_reference_range_m * search ** 0.25,
+        search_solid_angle_sr=solid_angle, cued_solid_angle_sr=min(radar.cued_solid_angle_sr, solid_angle),
+        sector_half_width_rad=half_width, track_gain_db=track_gain_db, beamwidth_rad=beamwidth,
+        frequency_hz=radar.frequency_hz if frequency_hz is None else frequency_hz)
