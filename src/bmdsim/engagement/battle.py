@@ -7,7 +7,7 @@ Rules (documented choices, each a scenario input):
   that survived the layers above.
 - **Doctrine.** A shooter fires salvos of ``salvo`` interceptors; with shoot-look-shoot it fires again
   after kill assessment, up to ``max_looks`` salvos and as many as the engagement geometry allows
-  (``Opportunities.looks``), until the threat is killed or its inventory is spent.
+  (``Opportunities.looks``), until the threat is killed or it has no rounds on its launchers.
 - **Weapon-target assignment** (a documented greedy rule, not an optimizer): threats are taken wave by
   wave (raids in time order, so inventories deplete causally across a campaign); within a wave by the
   value of the asset they aim at, highest first, then by first engagement time. In each layer, the
@@ -32,6 +32,22 @@ Rules (documented choices, each a scenario input):
   sensor fools the lower tier too if it relies on the same sensor. Light decoys are stripped by the
   atmosphere: an intercept below the filtering altitude (``decoys_stripped``) sees the warhead alone.
   Interceptors fired at a decoy are spent all the same and cannot kill.
+- **Reload.** A battery's first load (``inventory``) sits on its launchers, ``rounds_per_launcher``
+  each. Launchers are emptied one after another (the first load, then the reloads in the order they
+  arrive); a launcher emptied at time t draws a full launcher load from the battery's ``reserve`` (what
+  is left of it, if less) and is loaded again at t + ``reload_time_s``. A salvo at time t needs
+  ``salvo`` rounds on the launchers at t: the first load plus the reloads arrived by t, less every round
+  fired by t. A salvo's time is its launch time (its intercept time where the launch time is unknown).
+  Threats are taken in priority order within a wave, not in time order, so a salvo may be decided
+  after a later one: each battery keeps a log of its salvos (a ledger), the reload times are recomputed
+  from that log in time order with the new salvo in it (an earlier salvo empties a launcher earlier, so
+  reloads can only come sooner), and the salvo is fired only if no salvo of the log, earlier or later,
+  is then left short. The schedule is therefore feasible in time order; the approximation is the
+  choice itself: a late, high-priority threat may take the last round that an earlier threat of the
+  same wave would have used. A ship's launch cells are not reloaded at sea (interceptor catalog), so its
+  first load is its stock; without a reload time (``None`` or ``inf``) or reserve, the battle is the
+  count-only rule, unchanged. ``t_dry_s`` is then the first salvo that left the launchers empty,
+  though a reload may come later; ``reloads`` counts the launcher loads drawn from the reserve.
 - **Kill assessment.** After each salvo the shooter assesses the result, correctly with probability
   ``p_kill_assessment`` (its own fire-control radar). A miss taken for a kill ends the layer's
   engagement of that threat (shoot-look-shoot and the last-chance shot); a kill taken for a miss draws
