@@ -23,8 +23,12 @@ from bmdsim.flight.raid import ThreatTable
 from bmdsim.network.agreements import Agreement, Architecture, builtin_architectures
 from bmdsim.scenario.catalog import load_threat_catalog
 from bmdsim.scenario.errors import InputError, format_error
-from bmdsim.scenario.interceptor_catalog import (battery_load, load_interceptor_catalog, shooter_inventory,
-                                                 shooter_reload)
+from bmdsim.scenario.interceptor_catalog import (
+    battery_load,
+    load_interceptor_catalog,
+    shooter_inventory,
+    shooter_reload,
+)
 from bmdsim.scenario.radar_catalog import load_radar_catalog
 from bmdsim.scenario.schema import ArchitectureEntry, ScenarioConfig
 from bmdsim.scenario.seeds import SeedPlan

@@ -369,7 +369,8 @@ class _Reloads:
         ends = np.full((index.size, j), np.iinfo(np.int64).max // 4, dtype=np.int64)
         bring = np.zeros((index.size, j), dtype=np.int64)
         for a in range(index.size):
-            first = [int(size[a])] * int(load0[a] // size[a]) + ([int(load0[a] % size[a])] if load0[a] % size[a] else [])
+            full, part = divmod(int(load0[a]), int(size[a]))
+            first = [int(size[a])] * full + ([part] if part else [])
             reloads = np.clip(reserve[a] - size[a] * np.arange(j), 0, size[a])
             loads = np.concatenate([first, reloads])
             ends[a] = np.cumsum(loads)[:j]

@@ -11,10 +11,9 @@ in reserve; :func:`battery_reload` turns it into a shooter's reload time [s] and
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from typing import Any, Literal
-
-import math
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -150,7 +149,8 @@ def battery_reload(battery: str, interceptor: str, launchers: int | None = None,
     if not reload.reloadable:
         return math.inf, 0
     loads = reload.reserve_loads_per_launcher.value  # type: ignore[union-attr]
-    return float(reload.time_per_launcher_s.value), int(round(loads * (launchers or n_launchers) * rounds))  # type: ignore[union-attr]
+    reserve = round(loads * (launchers or n_launchers) * rounds)
+    return float(reload.time_per_launcher_s.value), reserve  # type: ignore[union-attr]
 
 
 def shooter_reload(shooter: Any) -> tuple[float, int, int]:
