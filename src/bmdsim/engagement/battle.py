@@ -426,16 +426,22 @@ class _State:
     n_launched: I64  # (r, s)
     reload: _Reloads | None = None
 
-    def has_rounds(self, t_s: F64) -> NDArray[np.bool_]:
-        """(r, s) whether each shooter could fire a salvo at ``t_s`` (r, s) [s] (a count without reload)."""
+    def has_rounds(self, t_s: F64, need: NDArray[np.bool_]) -> NDArray[np.bool_]:
+        """(r, s) whether each shooter could fire a salvo at ``t_s`` (r, s) [s] (a count without reload).
+
+        Only the pairs flagged in ``need`` (r, s) are checked against a reloading shooter's ledger; a
+        shooter whose first load alone still holds a salvo needs no ledger (its rounds at any time are at
+        least its first load less everything it fired).
+        """
         sh = self.shooters
         ok = self.inventory >= sh.salvo[None, :]
         if self.reload is None:
             return ok
-        r = ok.shape[0]
-        rep = np.arange(r)
         for q, i in enumerate(self.reload.index):
-            ok[:, i] = self.reload.check(rep, np.full(r, q), t_s[:, i], np.full(r, sh.salvo[i]))[0]
+            rep = np.flatnonzero(need[:, i] & ~ok[:, i])
+            if rep.size:
+                ok[rep, i] = self.reload.check(rep, np.full(rep.size, q), t_s[rep, i],
+                                               np.full(rep.size, sh.salvo[i]))[0]
         return ok
 
     def launcher_free(self, who: I64, t_launch: F64) -> NDArray[np.bool_]:
@@ -471,13 +477,14 @@ class _State:
             t_shot = t_rs[rows, who] if t_launch is None else np.where(np.isfinite(t_launch), t_launch,
                                                                         t_rs[rows, who])
             reloading = fire & (q >= 0)
-            fire = fire & (q < 0) & (self.inventory[rows, who] >= salvo)
-            ready = np.zeros(fire.size, dtype=np.int64)
-            if reloading.any():
-                ok, ready[reloading] = self.reload.check(rows[reloading], q[reloading], t_shot[reloading],
-                                                         salvo[reloading])
-                reloading[reloading] = ok
-            fire |= reloading
+            fire = fire & (self.inventory[rows, who] >= salvo)
+            # after this salvo the first load alone still holds at least the count left: the ledger is
+            # needed only where that falls short of a salvo (to fire, or to know the launchers are empty)
+            ready = self.inventory[rows, who] - salvo
+            ledger = reloading & (ready < salvo)
+            if ledger.any():
+                ok, ready[ledger] = self.reload.check(rows[ledger], q[ledger], t_shot[ledger], salvo[ledger])
+                fire[ledger] = ok
         if t_launch is not None:
             fire &= self.launcher_free(who, t_launch)
         if not fire.any():
@@ -655,8 +662,8 @@ def fight(shooters: ShooterSet, opp: Opportunities, *, priority: F64, wave: I64 
         view = _ThreatView.of(opp, fallback, network_up, j, max_looks)
         for layer in range(n_layers):
             in_layer = shooters.layer == layer
-            ok = (~killed[:, j][:, None] & in_layer[None, :] & battery_up & (view.looks > 0)
-                  & state.has_rounds(_when(view.t_launch[:, :, 0], view.t_first)))
+            ok = ~killed[:, j][:, None] & in_layer[None, :] & battery_up & (view.looks > 0)
+            ok &= state.has_rounds(_when(view.t_launch[:, :, 0], view.t_first), ok)
             if not ok.any():
                 continue
             pick = _choose(ok, view, shooters, p_disc_rs(j))
@@ -674,7 +681,7 @@ def fight(shooters: ShooterSet, opp: Opportunities, *, priority: F64, wave: I64 
             # last chance: another shooter of the layer whose window closes after the last look + assessment
             t_after = view.t_final[rows, pick] + ka[pick]
             late = ok & (view.last_chance > t_after[:, None]) & (np.arange(s)[None, :] != pick[:, None])
-            late &= state.has_rounds(_when(view.t_launch_last, view.last_chance))
+            late &= state.has_rounds(_when(view.t_launch_last, view.last_chance), late)
             if not late.any():
                 continue
             other = np.argmax(np.where(late, view.last_chance, -np.inf), axis=1)
