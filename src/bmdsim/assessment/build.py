@@ -23,7 +23,12 @@ from bmdsim.flight.raid import ThreatTable
 from bmdsim.network.agreements import Agreement, Architecture, builtin_architectures
 from bmdsim.scenario.catalog import load_threat_catalog
 from bmdsim.scenario.errors import InputError, format_error
-from bmdsim.scenario.interceptor_catalog import battery_load, load_interceptor_catalog, shooter_inventory
+from bmdsim.scenario.interceptor_catalog import (
+    battery_load,
+    load_interceptor_catalog,
+    shooter_inventory,
+    shooter_reload,
+)
 from bmdsim.scenario.radar_catalog import catalog_frequency_hz, load_radar_catalog
 from bmdsim.scenario.schema import ArchitectureEntry, ScenarioConfig
 from bmdsim.scenario.seeds import SeedPlan
@@ -194,6 +199,7 @@ def _shooters(ctx: _Ctx, overrides: dict[str, dict[str, float]]) -> ShooterLayou
         cfgs.append(cfg)
         rows.append((s, ctx.nation(s.nation, (*path, "nation")), LAYER_INDEX[s.layer or default_layer(cfg)]))
     looks = [1 if s.doctrine == "salvo" else s.max_looks for s, _, _ in rows]
+    reloads = [shooter_reload(s) for s, _, _ in rows]
     battle = ShooterSet(
         name=tuple(s.name for s, _, _ in rows), nation=tuple(n for _, n, _ in rows),
         layer=np.array([layer for _, _, layer in rows], dtype=np.int64),
@@ -207,7 +213,12 @@ def _shooters(ctx: _Ctx, overrides: dict[str, dict[str, float]]) -> ShooterLayou
         kill_assessment_s=np.array([s.kill_assessment_s for s, _, _ in rows]),
         launchers=(np.array([_launchers(s) or 10**6 for s, _, _ in rows], dtype=np.int64)
                    if any(_launchers(s) for s, _, _ in rows) else None),
-        launcher_cycle_s=np.array([s.launcher_cycle_s for s, _, _ in rows]))
+        launcher_cycle_s=np.array([s.launcher_cycle_s for s, _, _ in rows]),
+        # reload per launcher from the reserve: the shooter's own figures, else its catalog battery type's
+        # (a ship's cells are not reloaded at sea: inf, 0)
+        reload_time_s=np.array([reload[0] for reload in reloads], dtype=float),
+        reserve=np.array([reload[1] for reload in reloads], dtype=np.int64),
+        rounds_per_launcher=np.array([max(reload[2], 1) for reload in reloads], dtype=np.int64))
     try:
         return ShooterLayout(battle=battle, site_lla=np.array(lla, dtype=float).reshape(-1, 3),
                              interceptors=tuple(cfgs),

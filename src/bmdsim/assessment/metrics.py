@@ -162,9 +162,24 @@ def battery_table(res: RunResult) -> pd.DataFrame:
                          "inventory": int(sh.inventory[i]), "expected_spent": float(spent.mean()),
                          "expected_cost_usd": float(spent.mean() * sh.unit_cost_usd[i]),
                          "p_ran_dry": float(dry.mean()),
-                         "mean_t_dry_s": float(np.nanmean(o.t_dry_s[dry, i])) if dry.any() else np.nan})
+                         "mean_t_dry_s": float(np.nanmean(o.t_dry_s[dry, i])) if dry.any() else np.nan,
+                         **_reload_columns(sh, o, i, spent)})
     return pd.DataFrame(rows, columns=["architecture", "shooter", "nation", "inventory", "expected_spent",
-                                       "expected_cost_usd", "p_ran_dry", "mean_t_dry_s"])
+                                       "expected_cost_usd", "p_ran_dry", "mean_t_dry_s", *RELOAD_COLUMNS])
+
+
+RELOAD_COLUMNS = ("reload_time_s", "reserve", "expected_reloads", "expected_reload_rounds_fired", "p_reloaded")
+
+
+def _reload_columns(sh, o, i: int, spent: np.ndarray) -> dict:
+    """A battery's reload figures: reload time (NaN: none), reserve, and the reloads the battle drew."""
+    reloads = sh.reloads[i]
+    drawn = o.reloads[:, i] if o.reloads is not None else np.zeros(spent.shape, dtype=np.int64)
+    return {"reload_time_s": float(sh.reload_time_s[i]) if reloads else np.nan,
+            "reserve": int(sh.reserve[i]) if reloads else 0,
+            "expected_reloads": float(drawn.mean()),
+            "expected_reload_rounds_fired": float(np.maximum(spent - sh.inventory[i], 0).mean()),
+            "p_reloaded": float((drawn > 0).mean())}
 
 
 def raid_table(res: RunResult) -> pd.DataFrame:
@@ -220,6 +235,8 @@ def summary_table(res: RunResult) -> pd.DataFrame:
             "mean_engagement_opportunities": float((a.windows.looks > 0).sum(axis=0).mean()),
             "expected_interceptors": float(spent.mean()),
             "expected_cost_usd": float(o.cost_usd(sh.unit_cost_usd).mean()),
+            # launcher reloads drawn from the batteries' reserves (0 when no shooter reloads)
+            "expected_reloads": float(o.reloads.sum(axis=1).mean()) if o.reloads is not None else 0.0,
         })
     df = pd.DataFrame(rows)
     if "national" in res.architectures:

@@ -7,7 +7,7 @@ Rules (documented choices, each a scenario input):
   that survived the layers above.
 - **Doctrine.** A shooter fires salvos of ``salvo`` interceptors; with shoot-look-shoot it fires again
   after kill assessment, up to ``max_looks`` salvos and as many as the engagement geometry allows
-  (``Opportunities.looks``), until the threat is killed or its inventory is spent.
+  (``Opportunities.looks``), until the threat is killed or it has no rounds on its launchers.
 - **Weapon-target assignment** (a documented greedy rule, not an optimizer): threats are taken wave by
   wave (raids in time order, so inventories deplete causally across a campaign); within a wave by the
   value of the asset they aim at, highest first, then by first engagement time. In each layer, the
@@ -32,6 +32,22 @@ Rules (documented choices, each a scenario input):
   sensor fools the lower tier too if it relies on the same sensor. Light decoys are stripped by the
   atmosphere: an intercept below the filtering altitude (``decoys_stripped``) sees the warhead alone.
   Interceptors fired at a decoy are spent all the same and cannot kill.
+- **Reload.** A battery's first load (``inventory``) sits on its launchers, ``rounds_per_launcher``
+  each. Launchers are emptied one after another (the first load, then the reloads in the order they
+  arrive); a launcher emptied at time t draws a full launcher load from the battery's ``reserve`` (what
+  is left of it, if less) and is loaded again at t + ``reload_time_s``. A salvo at time t needs
+  ``salvo`` rounds on the launchers at t: the first load plus the reloads arrived by t, less every round
+  fired by t. A salvo's time is its launch time (its intercept time where the launch time is unknown).
+  Threats are taken in priority order within a wave, not in time order, so a salvo may be decided
+  after a later one: each battery keeps a log of its salvos (a ledger), the reload times are recomputed
+  from that log in time order with the new salvo in it (an earlier salvo empties a launcher earlier, so
+  reloads can only come sooner), and the salvo is fired only if no salvo of the log, earlier or later,
+  is then left short. The schedule is therefore feasible in time order; the approximation is the
+  choice itself: a late, high-priority threat may take the last round that an earlier threat of the
+  same wave would have used. A ship's launch cells are not reloaded at sea (interceptor catalog), so its
+  first load is its stock; without a reload time (``None`` or ``inf``) or reserve, the battle is the
+  count-only rule, unchanged. ``t_dry_s`` is then the first salvo that left the launchers empty,
+  though a reload may come later; ``reloads`` counts the launcher loads drawn from the reserve.
 - **Kill assessment.** After each salvo the shooter assesses the result, correctly with probability
   ``p_kill_assessment`` (its own fire-control radar). A miss taken for a kill ends the layer's
   engagement of that threat (shoot-look-shoot and the last-chance shot); a kill taken for a miss draws
@@ -85,6 +101,14 @@ class ShooterSet:
         ``launcher_cycle_s`` (firing, then readying the next round); a salvo needs a free launcher.
     launcher_cycle_s : ndarray, shape (s,), optional
         That busy time [s] (default 0).
+    reload_time_s : ndarray, shape (s,), optional
+        From a launcher's last round fired to the launcher reloaded from the reserve [s] (default, and
+        ``inf``: no reload; module notes).
+    reserve : ndarray of int, shape (s,), optional
+        Reload rounds held beyond the first load ``inventory`` (default 0).
+    rounds_per_launcher : ndarray of int, shape (s,), optional
+        Rounds one launcher holds: one reload brings this many, and the first load empties launcher by
+        launcher in loads of this size (default: the whole first load is one launcher load).
     """
 
     name: tuple[str, ...]
@@ -100,6 +124,9 @@ class ShooterSet:
     kill_assessment_s: F64 | None = None
     launchers: I64 | None = None
     launcher_cycle_s: F64 | None = None
+    reload_time_s: F64 | None = None
+    reserve: I64 | None = None
+    rounds_per_launcher: I64 | None = None
 
     def __post_init__(self) -> None:
         s = len(self.name)
@@ -120,6 +147,30 @@ class ShooterSet:
         if self.launchers is not None and np.any(np.asarray(self.launchers) < 1):
             i = int(np.argmax(np.asarray(self.launchers) < 1))
             raise ValueError(f"ShooterSet.launchers[{self.name[i]}] must be >= 1, got {self.launchers[i]}")
+        for f, low in (("reload_time_s", 0.0), ("reserve", 0), ("rounds_per_launcher", 1)):
+            a = getattr(self, f)
+            if a is None:
+                continue
+            if np.shape(a) != (s,):
+                raise ValueError(f"ShooterSet.{f} must have shape ({s},), got {np.shape(a)}")
+            bad = ~(np.asarray(a) >= low) if f != "reload_time_s" else ~(np.asarray(a) > low)
+            if np.any(bad):
+                i = int(np.argmax(bad))
+                raise ValueError(f"ShooterSet.{f}[{self.name[i]}] must be {'>' if f == 'reload_time_s' else '>='} "
+                                 f"{low}{' s' if f == 'reload_time_s' else ''}, got {a[i]}")
+
+    @property
+    def reloads(self) -> NDArray[np.bool_]:
+        """Whether each shooter reloads: a finite reload time, a reserve and a first load, shape (s,)."""
+        if self.reload_time_s is None or self.reserve is None:
+            return np.zeros(self.n, dtype=bool)
+        return np.isfinite(self.reload_time_s) & (self.reserve > 0) & (self.inventory > 0)
+
+    def load_size(self) -> I64:
+        """Rounds per launcher load, shape (s,) (the whole first load where not given)."""
+        if self.rounds_per_launcher is None:
+            return np.maximum(self.inventory, 1)
+        return np.asarray(self.rounds_per_launcher, dtype=np.int64)
 
     @property
     def n(self) -> int:
@@ -187,6 +238,11 @@ class BattleOutcome:
         Time of the first intercept at which the shooter's stock fell below one salvo (NaN if never).
     battery_up : ndarray of bool, shape (r, s)
     network_up : ndarray of bool, shape (r,)
+    reloads : ndarray of int, shape (r, s), optional
+        Launcher reloads drawn from the reserve (a launcher emptied while reserve was left), whether or not
+        they completed before the last threat (default: none).
+    reserve_left : ndarray of int, shape (r, s), optional
+        Reserve rounds not drawn (default: none held).
     """
 
     killed: NDArray[np.bool_]
@@ -197,6 +253,8 @@ class BattleOutcome:
     t_dry_s: F64
     battery_up: NDArray[np.bool_]
     network_up: NDArray[np.bool_]
+    reloads: I64 | None = None
+    reserve_left: I64 | None = None
 
     @property
     def leakers(self) -> I64:
@@ -234,6 +292,125 @@ class _ThreatView:
                    t_launch=pick(la, lb), t_launch_last=pick(lla, llb))
 
 
+def _ready_rounds(shot_t: F64, shot_n: I64, load0: I64, ends: I64, bring: I64, reload_s: F64,
+                  t_query: F64) -> tuple[I64, I64, F64]:
+    """Rounds on a reloading battery's launchers, from its log of salvos (batch over ``b`` rows).
+
+    Parameters
+    ----------
+    shot_t, shot_n : ndarray, shape (b, k)
+        Time [s] and rounds of each salvo logged (``inf`` and 0: an unused slot), in any order.
+    load0 : ndarray of int, shape (b,)
+        First load.
+    ends, bring : ndarray of int, shape (b, j)
+        Rounds fired, in time order, when the launcher load that triggers reload ``j`` is emptied, and the
+        rounds that reload brings (0: the reserve is spent).
+    reload_s : ndarray, shape (b,)
+        Reload time per launcher [s].
+    t_query : ndarray, shape (b,)
+
+    Returns
+    -------
+    at_salvos : ndarray of int, shape (b, k)
+        Rounds left just after each salvo's time (sorted by time; a large number for unused slots). All
+        non-negative: the logged salvos are feasible.
+    at_query : ndarray of int, shape (b,)
+        Rounds on the launchers at ``t_query``, after every salvo at or before it.
+    arrive : ndarray, shape (b, j)
+        When each reload completes [s] (``inf``: never triggered).
+    """
+    order = np.argsort(shot_t, axis=1, kind="stable")
+    t = np.take_along_axis(shot_t, order, axis=1)
+    fired = np.cumsum(np.take_along_axis(shot_n, order, axis=1), axis=1)  # (b, k), in time order
+    hit = fired[:, :, None] >= ends[:, None, :]  # (b, k, j): load emptied by this salvo or an earlier one
+    first = np.argmax(hit, axis=1)
+    trigger = np.where(hit.any(axis=1) & (bring > 0), np.take_along_axis(t, first, axis=1), np.inf)
+    arrive = trigger + reload_s[:, None]
+    got = np.sum(np.where(arrive[:, None, :] <= t[:, :, None], bring[:, None, :], 0), axis=2)
+    at_salvos = np.where(np.isfinite(t), load0[:, None] + got - fired, np.iinfo(np.int64).max // 2)
+    at_query = (load0 + np.sum(np.where(arrive <= t_query[:, None], bring, 0), axis=1)
+                - np.sum(np.where(shot_t <= t_query[:, None], shot_n, 0), axis=1))
+    return at_salvos, at_query, arrive
+
+
+@dataclass(slots=True)
+class _Reloads:
+    """The reload ledger of the ``q`` shooters that reload (local to :func:`fight`), per replication.
+
+    Each logs its salvos (time, rounds). Its first load empties launcher by launcher in loads of
+    ``rounds_per_launcher`` (the last one partial if the load does not divide), then the reloads in the
+    order they came; emptying load ``j`` draws reload ``j`` from the reserve (``bring[j]`` rounds, a full
+    launcher load while the reserve lasts) and it arrives ``reload_time_s`` later.
+    """
+
+    index: I64  # (q,) shooter index
+    slot: I64  # (s,) position among the q (-1: does not reload)
+    load0: I64  # (q,)
+    ends: I64  # (q, j)
+    bring: I64  # (q, j)
+    reload_s: F64  # (q,)
+    shot_t: F64  # (r, q, k)
+    shot_n: I64  # (r, q, k)
+    n_logged: I64  # (r, q)
+
+    @classmethod
+    def of(cls, shooters: ShooterSet, r: int, max_salvos: I64) -> _Reloads | None:
+        """The ledger, or None if no shooter reloads; ``max_salvos`` (s,) bounds each shooter's salvos."""
+        index = np.flatnonzero(shooters.reloads)
+        if index.size == 0:
+            return None
+        size = shooters.load_size()[index]
+        load0 = shooters.inventory[index]
+        reserve = np.asarray(shooters.reserve)[index]
+        salvo = shooters.salvo[index]
+        k = int(np.max(np.minimum(max_salvos[index], (load0 + reserve) // salvo))) + 1  # + the candidate
+        most = np.minimum(reserve, k * salvo)  # reserve rounds this battle could draw
+        j = int(np.max(-(-most // size) + 1))
+        ends = np.full((index.size, j), np.iinfo(np.int64).max // 4, dtype=np.int64)
+        bring = np.zeros((index.size, j), dtype=np.int64)
+        for a in range(index.size):
+            full, part = divmod(int(load0[a]), int(size[a]))
+            first = [int(size[a])] * full + ([part] if part else [])
+            reloads = np.clip(reserve[a] - size[a] * np.arange(j), 0, size[a])
+            loads = np.concatenate([first, reloads])
+            ends[a] = np.cumsum(loads)[:j]
+            bring[a] = reloads
+        slot = np.full(shooters.n, -1, dtype=np.int64)
+        slot[index] = np.arange(index.size)
+        return cls(index=index, slot=slot, load0=load0, ends=ends, bring=bring,
+                   reload_s=np.asarray(shooters.reload_time_s, dtype=float)[index],
+                   shot_t=np.full((r, index.size, k), np.inf), shot_n=np.zeros((r, index.size, k), dtype=np.int64),
+                   n_logged=np.zeros((r, index.size), dtype=np.int64))
+
+    def check(self, rep: I64, q: I64, t_s: F64, rounds: I64) -> tuple[NDArray[np.bool_], I64]:
+        """Whether a salvo of ``rounds`` at ``t_s`` fits in replication ``rep[b]`` of reloading shooter
+        ``q[b]`` (every salvo logged stays feasible), and the rounds left at ``t_s`` once it is fired."""
+        st = self.shot_t[rep, q].copy()
+        sn = self.shot_n[rep, q].copy()
+        b = np.arange(rep.size)
+        k = np.minimum(self.n_logged[rep, q], st.shape[1] - 1)
+        st[b, k] = t_s
+        sn[b, k] = rounds
+        at_salvos, at_t, _ = _ready_rounds(st, sn, self.load0[q], self.ends[q], self.bring[q], self.reload_s[q], t_s)
+        return np.all(at_salvos >= 0, axis=1) & np.isfinite(t_s), at_t
+
+    def log(self, rep: I64, q: I64, t_s: F64, rounds: I64) -> None:
+        k = np.minimum(self.n_logged[rep, q], self.shot_t.shape[2] - 1)
+        self.shot_t[rep, q, k] = t_s
+        self.shot_n[rep, q, k] = rounds
+        self.n_logged[rep, q] += 1
+
+    def drawn(self) -> tuple[I64, I64]:
+        """Reloads drawn from the reserve and their rounds, each shape (r, q)."""
+        r, q, k = self.shot_t.shape
+        qq = np.broadcast_to(np.arange(q), (r, q)).ravel()
+        _, _, arrive = _ready_rounds(self.shot_t.reshape(r * q, k), self.shot_n.reshape(r * q, k), self.load0[qq],
+                                     self.ends[qq], self.bring[qq], self.reload_s[qq], np.zeros(r * q))
+        taken = np.isfinite(arrive)
+        return (taken.sum(axis=1).reshape(r, q),
+                np.sum(np.where(taken, self.bring[qq], 0), axis=1).reshape(r, q))
+
+
 @dataclass(slots=True)
 class _State:
     """The mutable state of one battle (local to :func:`fight`)."""
@@ -247,6 +424,25 @@ class _State:
     shooters: ShooterSet
     launch_log: F64  # (r, s, k) launch times of each battery's salvos so far (NaN: unused)
     n_launched: I64  # (r, s)
+    reload: _Reloads | None = None
+
+    def has_rounds(self, t_s: F64, need: NDArray[np.bool_]) -> NDArray[np.bool_]:
+        """(r, s) whether each shooter could fire a salvo at ``t_s`` (r, s) [s] (a count without reload).
+
+        Only the pairs flagged in ``need`` (r, s) are checked against a reloading shooter's ledger; a
+        shooter whose first load alone still holds a salvo needs no ledger (its rounds at any time are at
+        least its first load less everything it fired).
+        """
+        sh = self.shooters
+        ok = self.inventory >= sh.salvo[None, :]
+        if self.reload is None:
+            return ok
+        for q, i in enumerate(self.reload.index):
+            rep = np.flatnonzero(need[:, i] & ~ok[:, i])
+            if rep.size:
+                ok[rep, i] = self.reload.check(rep, np.full(rep.size, q), t_s[rep, i],
+                                               np.full(rep.size, sh.salvo[i]))[0]
+        return ok
 
     def launcher_free(self, who: I64, t_launch: F64) -> NDArray[np.bool_]:
         """Whether battery ``who[r]`` has a launcher free at ``t_launch[r]`` (NaN time: no check).
@@ -273,11 +469,29 @@ class _State:
         """
         rows = np.arange(fire.size)
         salvo = self.shooters.salvo[who]
-        fire = fire & (self.inventory[rows, who] >= salvo)
+        reloading = ready = None
+        if self.reload is None:
+            fire = fire & (self.inventory[rows, who] >= salvo)
+        else:  # a reloading shooter: the rounds on its launchers at the salvo's time, reloads included
+            q = self.reload.slot[who]
+            t_shot = t_rs[rows, who] if t_launch is None else np.where(np.isfinite(t_launch), t_launch,
+                                                                        t_rs[rows, who])
+            reloading = fire & (q >= 0)
+            fire = fire & (self.inventory[rows, who] >= salvo)
+            # after this salvo the first load alone still holds at least the count left: the ledger is
+            # needed only where that falls short of a salvo (to fire, or to know the launchers are empty)
+            ready = self.inventory[rows, who] - salvo
+            ledger = reloading & (ready < salvo)
+            if ledger.any():
+                ok, ready[ledger] = self.reload.check(rows[ledger], q[ledger], t_shot[ledger], salvo[ledger])
+                fire[ledger] = ok
         if t_launch is not None:
             fire &= self.launcher_free(who, t_launch)
         if not fire.any():
             return fire
+        if reloading is not None:
+            logged = fire & reloading
+            self.reload.log(rows[logged], self.reload.slot[who[logged]], t_shot[logged], salvo[logged])
         if t_launch is not None:
             k = np.minimum(self.n_launched[rows[fire], who[fire]], self.launch_log.shape[2] - 1)
             self.launch_log[rows[fire], who[fire], k] = t_launch[fire]
@@ -289,7 +503,10 @@ class _State:
         fr = rows[fire]
         self.inventory[fr, who[fire]] -= salvo[fire]
         self.shots[fr, j, who[fire]] += salvo[fire]
-        dry = fire & (self.inventory[rows, who] < salvo) & np.isnan(self.t_dry[rows, who])
+        low = self.inventory[rows, who] < salvo
+        if reloading is not None:  # launchers empty at the salvo's time (a reload may still come)
+            low = np.where(self.reload.slot[who] >= 0, ready < salvo, low)
+        dry = fire & low & np.isnan(self.t_dry[rows, who])
         self.t_dry[rows[dry], who[dry]] = t_rs[rows[dry], who[dry]]
         new_kill = kill_now & ~self.killed[:, j]
         self.killed[new_kill, j] = True
@@ -310,6 +527,11 @@ def _choose(ok: NDArray[np.bool_], view: _ThreatView, shooters: ShooterSet, p_di
     best = p.max(axis=1, initial=-np.inf)
     cand = ok & (p >= best[:, None] - 1e-12)
     return np.argmax(np.where(cand, -view.t_first, -np.inf), axis=1)
+
+
+def _when(t_launch_s: F64, t_intercept_s: F64) -> F64:
+    """A salvo's time for the reload ledger: its launch time where known, else its intercept time."""
+    return np.where(np.isfinite(t_launch_s), t_launch_s, t_intercept_s)
 
 
 def engagement_order(priority: F64, wave: I64, opp: Opportunities) -> I64:
@@ -409,10 +631,18 @@ def fight(shooters: ShooterSet, opp: Opportunities, *, priority: F64, wave: I64 
     p_ka = np.ones(s) if p_kill_assessment is None else np.asarray(p_kill_assessment, dtype=float)
     ka = np.zeros(s) if shooters.kill_assessment_s is None else np.asarray(shooters.kill_assessment_s, float)
     max_salvos = int(np.max(shooters.inventory // np.maximum(shooters.salvo, 1), initial=0)) + 1
+    reloads = shooters.reloads
+    # salvos a shooter can fire in this battle: its stock (first load, plus reserve if it reloads) and
+    # its looks at every threat
+    salvos_each = np.minimum((shooters.inventory + np.where(reloads, np.asarray(shooters.reserve), 0))
+                             // np.maximum(shooters.salvo, 1), n * (max_looks + 1)) if reloads.any() else None
+    if salvos_each is not None:
+        max_salvos = max(max_salvos, int(np.max(salvos_each, initial=0)) + 1)
     log_size = max_salvos if shooters.launchers is not None else 1
     state = _State(killed=killed, kill_layer=kill_layer, shots=shots, inventory=inventory, t_dry=t_dry,
                    u_kill=u_kill, shooters=shooters, launch_log=np.full((r, s, log_size), np.nan),
-                   n_launched=np.zeros((r, s), dtype=np.int64))
+                   n_launched=np.zeros((r, s), dtype=np.int64),
+                   reload=_Reloads.of(shooters, r, salvos_each) if salvos_each is not None else None)
 
     def p_disc_rs(j: int) -> F64:
         """(r, s) probability each shooter's fire control picks the warhead of complex ``j``."""
@@ -432,8 +662,8 @@ def fight(shooters: ShooterSet, opp: Opportunities, *, priority: F64, wave: I64 
         view = _ThreatView.of(opp, fallback, network_up, j, max_looks)
         for layer in range(n_layers):
             in_layer = shooters.layer == layer
-            ok = (~killed[:, j][:, None] & in_layer[None, :] & battery_up & (view.looks > 0)
-                  & (inventory >= shooters.salvo[None, :]))
+            ok = ~killed[:, j][:, None] & in_layer[None, :] & battery_up & (view.looks > 0)
+            ok &= state.has_rounds(_when(view.t_launch[:, :, 0], view.t_first), ok)
             if not ok.any():
                 continue
             pick = _choose(ok, view, shooters, p_disc_rs(j))
@@ -451,13 +681,22 @@ def fight(shooters: ShooterSet, opp: Opportunities, *, priority: F64, wave: I64 
             # last chance: another shooter of the layer whose window closes after the last look + assessment
             t_after = view.t_final[rows, pick] + ka[pick]
             late = ok & (view.last_chance > t_after[:, None]) & (np.arange(s)[None, :] != pick[:, None])
-            late &= (inventory >= shooters.salvo[None, :])
+            late &= state.has_rounds(_when(view.t_launch_last, view.last_chance), late)
             if not late.any():
                 continue
             other = np.argmax(np.where(late, view.last_chance, -np.inf), axis=1)
             fire = has & late[rows, other] & ~believed_dead
             state.salvo(j, layer, n_looks, other, fire, discriminated(j, other), view.last_chance,
                         view.t_launch_last[rows, other])
+    n_reloads = np.zeros((r, s), dtype=np.int64)
+    reserve_left = np.broadcast_to(np.zeros(s, np.int64) if shooters.reserve is None
+                                   else np.asarray(shooters.reserve, dtype=np.int64), (r, s)).copy()
+    if state.reload is not None:
+        drawn, rounds = state.reload.drawn()
+        idx = state.reload.index
+        n_reloads[:, idx] = drawn
+        reserve_left[:, idx] -= rounds
+        inventory[:, idx] += rounds  # on the launchers at the end, reloads in progress counted as loaded
     return BattleOutcome(killed=killed, kill_layer=kill_layer, engaged=shots.sum(axis=2) > 0, shots=shots,
                          inventory_left=inventory, t_dry_s=t_dry, battery_up=battery_up,
-                         network_up=network_up)
+                         network_up=network_up, reloads=n_reloads, reserve_left=reserve_left)

@@ -130,6 +130,13 @@ class ShooterEntry(_Model):
     launcher_cycle_s: float = Field(default=10.0, ge=0.0, le=3600.0)
     """How long a launcher is busy per salvo (firing, then readying its next round) [s]; 10 s is an
     assumption, not a published figure."""
+    reload_time_s: float | None = Field(default=None, gt=0.0, le=MAX_TIME_S)
+    """From a launcher's last round fired to the launcher reloaded from the reserve [s]. Default: the
+    catalog battery type's (``battery:``); without one the shooter does not reload unless this and
+    ``reserve`` are both given."""
+    reserve: int | None = Field(default=None, ge=0, le=MAX_INVENTORY)
+    """Reload rounds the battery holds beyond its first load (``inventory``). Default: the catalog battery
+    type's reserve (0 for a ship, whose launch cells are not reloaded at sea)."""
     enabled: bool = True
     source: str | None = None
 

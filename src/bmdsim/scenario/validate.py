@@ -98,6 +98,12 @@ def check_references(cfg: ScenarioConfig, file: str = "<scenario>", lines: dict 
                 battery_load(s.battery, s.interceptor)
             except KeyError as exc:
                 raise ck.fail(("shooters", i, "battery"), one_line(str(exc).strip("'\""), 200)) from None
+        if s.battery is None and (s.reload_time_s is None) != (s.reserve is None):
+            field, other = ("reserve", "reload_time_s") if s.reserve is None else ("reload_time_s", "reserve")
+            raise ck.fail(("shooters", i, field),
+                          f"required with {other} (or name a catalog battery: type, which gives both)")
+        if s.battery is None and s.reserve and not (s.inventory or 0):
+            raise ck.fail(("shooters", i, "reserve"), "a shooter with no first load (inventory 0) cannot reload")
         if s.interceptor in interceptors:
             mode = interceptors[s.interceptor].remote_data.mode
             if s.fire_control_radar is None and mode != "engage-on-remote":
@@ -269,10 +275,11 @@ def estimate_run(cfg: ScenarioConfig, *, replications: int | None = None,
     shooters = max(1, len(cfg.shooters))
     looks = max((s.max_looks for s in cfg.shooters), default=1) + 1
     salvo = max((s.salvo for s in cfg.shooters), default=1)
-    from bmdsim.scenario.interceptor_catalog import shooter_inventory
+    from bmdsim.scenario.interceptor_catalog import shooter_inventory, shooter_reload
 
-    inventory = max((shooter_inventory(s) // s.salvo for s in cfg.shooters if s.launchers or s.battery),
-                    default=0) + 1
+    # salvos a battery can fire: its first load plus its reload reserve (the launch and reload logs)
+    inventory = max(((shooter_inventory(s) + shooter_reload(s)[1]) // s.salvo for s in cfg.shooters
+                     if s.launchers or s.battery or s.reserve), default=0) + 1
     # trajectories (6 floats) and per-sensor geometry (about 8 floats) on the shared 1 s grid
     flight = n * span * (6 + 8 * sensors) * 8.0
     # shots (r, n, s) int64 for each architecture kept plus one being fought, kill draws (r, n, 3 layers,
