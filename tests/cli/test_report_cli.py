@@ -28,7 +28,7 @@ def test_compare_bad_folders_one_line_exit_2(capsys, monkeypatch, tmp_path):
     assert status == 2 and "no such results folder" in err
 
 
-@pytest.mark.parametrize("kind", ["threats", "radars", "interceptors", "sites"])
+@pytest.mark.parametrize("kind", ["threats", "radars", "interceptors", "batteries", "sites"])
 def test_catalog_lists_entries_with_sources(capsys, monkeypatch, kind):
     status, out, err = run_cli(capsys, monkeypatch, "catalog", kind)
     assert status == 0, err
@@ -36,6 +36,18 @@ def test_catalog_lists_entries_with_sources(capsys, monkeypatch, kind):
     assert "[seen]" in out or "[unverified]" in out or "[estimate]" in out or kind == "sites"
     status, out, _ = run_cli(capsys, monkeypatch, "catalog", kind, "--format", "json")
     assert len(json.loads(out)) > 3
+
+
+def test_catalog_batteries_show_reload_with_sources(capsys, monkeypatch):
+    """Battery types list their reload (a ship: first load only) and each figure's source."""
+    status, out, _ = run_cli(capsys, monkeypatch, "catalog", "batteries", "--format", "json")
+    rows = {r["key"]: r for r in json.loads(out)}
+    assert status == 0 and rows["aegis-bmd-ship"]["reload"] == "no (first load only)"
+    assert rows["thaad-battery"]["reload"] == "30 min"
+    status, out, _ = run_cli(capsys, monkeypatch, "catalog", "batteries", "thaad-battery", "--format", "json")
+    figures = {r["figure"]: r for r in json.loads(out)}
+    assert figures["reload.time_per_launcher_s"]["value"] == 1800
+    assert figures["reload.time_per_launcher_s"]["status"] == "estimate"
 
 
 def test_catalog_did_you_mean(capsys, monkeypatch):

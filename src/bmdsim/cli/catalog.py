@@ -13,15 +13,17 @@ from bmdsim.cli.report import FORMAT_OPTION
 @click.argument("key", required=False)
 @FORMAT_OPTION
 def catalog(kind: str | None, key: str | None, fmt: str) -> None:
-    """List the catalog entries of KIND (threats, radars, interceptors or sites), or every figure of KEY.
+    """List the catalog entries of KIND (threats, radars, interceptors, batteries or sites), or every figure of KEY.
 
-    Every figure has a source ending in [seen], [unverified] or [estimate]. Without KIND, all four
-    catalogs are listed. The keys are the names a scenario file uses (missile:, type:, interceptor:, site:).
+    Every figure has a source ending in [seen], [unverified] or [estimate]. Without KIND, all five
+    catalogs are listed. The keys are the names a scenario file uses (missile:, type:, interceptor:, battery:,
+    site:).
 
     \b
     Examples:
       bmdsim catalog radars
       bmdsim catalog threats nodong
+      bmdsim catalog batteries aegis-bmd-ship
       bmdsim catalog sites --format csv > sites.csv
     """
     from bmdsim.report.catalog import KINDS, catalog_table, entries, entry_table, suggest

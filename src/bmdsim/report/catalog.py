@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import difflib
 import re
+from types import SimpleNamespace
+from typing import Any
 
 from pydantic import BaseModel
 
 from bmdsim.report.answers import Answer
 from bmdsim.report.text import Column, fmt_num
 
-KINDS = ("threats", "radars", "interceptors", "sites")
+KINDS = ("threats", "radars", "interceptors", "batteries", "sites")
 STATUS = re.compile(r"\[(seen|unverified|estimate|derived)\b[^\]]*\]")
 
 
@@ -54,11 +56,37 @@ def entries(kind: str) -> dict[str, BaseModel]:
         from bmdsim.scenario.interceptor_catalog import load_interceptor_catalog
 
         return dict(load_interceptor_catalog().interceptors)
+    if kind == "batteries":
+        from bmdsim.scenario.interceptor_catalog import load_interceptor_catalog
+
+        return {k: _as_namespace(v) for k, v in load_interceptor_catalog().batteries.items()}
     if kind == "sites":
         from bmdsim.scenario.sites import load_site_catalog
 
         return dict(load_site_catalog().sites)
     raise KeyError(kind)
+
+
+def _as_namespace(value: Any) -> Any:
+    """A battery entry (plain YAML mappings) with attribute access, as the other catalogs' models have."""
+    if isinstance(value, dict):
+        return SimpleNamespace(**{k: _as_namespace(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return [_as_namespace(v) for v in value]
+    return value
+
+
+def _is_figure(v: Any) -> bool:
+    return hasattr(v, "value") and hasattr(v, "source")
+
+
+def _reload_text(e: Any) -> str:
+    r = getattr(e, "reload", None)
+    if r is None:
+        return "-"
+    if not r.reloadable:
+        return "no (first load only)"
+    return f"{fmt_num(r.time_per_launcher_s.value / 60, 0)} min"
 
 
 def suggest(word: str, options: list[str] | tuple[str, ...]) -> str:
@@ -99,6 +127,15 @@ def _columns(kind: str):
             ("burnout_speed_km_s", "burnout km/s", lambda e: _v(e, "burnout_speed_m_s", 1e3, 1)),
             ("single_shot_pk", "Pk", lambda e: _v(e, "single_shot_pk", 1, 2)),
             ("unit_cost_musd", "unit cost $M", lambda e: _v(e, "unit_cost_usd", 1e6, 1))]
+    if kind == "batteries":
+        return "launchers", [
+            ("name", "name", lambda e: e.name), ("country", "country", lambda e: e.country),
+            ("launchers", "launchers", lambda e: _v(e, "launchers")),
+            ("rounds_per_launcher", "rounds per launcher",
+             lambda e: ", ".join(f"{k} {fmt_num(v.value, 0)}" for k, v in vars(e.rounds_per_launcher).items())),
+            ("reload", "reload", _reload_text),
+            ("reserve_loads", "reserve loads",
+             lambda e: _v(e.reload, "reserve_loads_per_launcher") if getattr(e, "reload", None) else "-")]
     return "lat_deg", [
         ("name", "name", lambda e: e.name), ("country", "country", lambda e: e.country),
         ("kind", "kind", lambda e: e.kind), ("lat_deg", "lat deg", lambda e: _v(e, "lat_deg", 1, 4)),
@@ -108,10 +145,11 @@ def _columns(kind: str):
 def catalog_table(kind: str) -> Answer:
     """Every entry of one catalog with its key figures and the source of the headline figure."""
     key_field, cols = _columns(kind)
-    text = ("name", "country", "kind", "band", "platform", "kill_vehicle")
+    text = ("name", "country", "kind", "band", "platform", "kill_vehicle", "rounds_per_launcher", "reload")
     columns = [Column("key", "key", "<")] + [Column(k, h, "<" if k in text else ">", prose=k in text)
                                              for k, h, _ in cols]
-    what = {"threats": "range", "radars": "detection range", "interceptors": "range", "sites": "position"}[kind]
+    what = {"threats": "range", "radars": "detection range", "interceptors": "range", "batteries": "launchers",
+            "sites": "position"}[kind]
     columns.append(Column("source", f"source of {what}", "<", prose=True))
     rows, raw = [], []
     for key, e in entries(kind).items():
@@ -131,20 +169,31 @@ def entry_table(kind: str, key: str) -> Answer:
                Column("status", "status", "<"), Column("source", "source", "<", prose=True)]
     rows, raw = [], []
 
-    def walk(obj: BaseModel, prefix: str) -> None:
-        for name in type(obj).model_fields:
+    def walk(obj: Any, prefix: str) -> None:
+        names = type(obj).model_fields if isinstance(obj, BaseModel) else list(vars(obj))
+        for name in names:
             v = getattr(obj, name)
             label = f"{prefix}{name}"
-            if hasattr(v, "value") and hasattr(v, "source"):
-                rng = f" ({v.low:g}-{v.high:g})" if v.low is not None and v.high is not None else ""
-                src = STATUS.sub("", v.source).strip() + (f" Note: {v.note}" if v.note else "")
+            if isinstance(v, SimpleNamespace) and not _is_figure(v):  # a battery's nested block
+                if hasattr(v, "source") and not prefix:
+                    rows.append([label, str(getattr(v, "name", getattr(v, "reloadable", ""))),
+                                 status(v.source) or "-", STATUS.sub("", v.source).strip()])
+                    raw.append([label, getattr(v, "name", getattr(v, "reloadable", None)), status(v.source),
+                                v.source])
+                walk(v, f"{label}.")
+            elif _is_figure(v):
+                low, high, note = (getattr(v, a, None) for a in ("low", "high", "note"))
+                rng = f" ({low:g}-{high:g})" if low is not None and high is not None else ""
+                src = STATUS.sub("", v.source).strip() + (f" Note: {note}" if note else "")
                 rows.append([label, f"{v.value:g}{rng}", status(v.source) or "-", src])
                 raw.append([label, v.value, status(v.source), v.source])
             elif isinstance(v, list) and v and isinstance(v[0], BaseModel):
                 for i, item in enumerate(v):
                     walk(item, f"{label}[{i}].")
             elif isinstance(v, str | int | bool) and not isinstance(v, BaseModel) and not prefix:
-                about.append(f"{name}: {v}")
+                about.append(f"{name}: {', '.join(map(str, v)) if isinstance(v, list) else v}")
+            elif isinstance(v, list) and v and isinstance(v[0], str) and not prefix:
+                about.append(f"{name}: {', '.join(v)}")
 
     about: list[str] = []
     walk(e, "")
