@@ -29,11 +29,12 @@ IMPULSIVE_BETA_KG_M2 = 5000.0
 @click.option("--missile", default=None,
               help=f"Catalog threat (default {DEFAULT_MISSILE}); bmdsim catalog threats lists them.")
 @click.option("--impulsive", is_flag=True, help="A burnout state at the launch point, no boost phase.")
-@click.option("--profile", type=click.Choice(["minimum-energy", "lofted", "depressed"]),
+@click.option("--profile", type=click.Choice(["minimum-energy", "lofted", "depressed", "quasi-ballistic"]),
               default="minimum-energy", show_default=True,
               help="Trajectory shape: minimum-energy (longest range for the energy), lofted (steeper, higher "
-                   "apogee, shorter flight to the same point) or depressed (flatter, lower apogee, less "
-                   "warning time).")
+                   "apogee, shorter flight to the same point), depressed (flatter, lower apogee, less "
+                   "warning time) or quasi-ballistic (KN-23 class: 50-60 km apogee, then a pull-up and glide; "
+                   "missiles with a quasi_ballistic catalog block).")
 @click.option("--burnout-angle", type=float, default=None, metavar="DEG",
               help="Burnout flight-path angle (inertial, from the local horizontal).")
 @click.option("--apogee", type=float, default=None, metavar="KM", help="Fly the trajectory with this apogee.")
