@@ -81,6 +81,8 @@ def trajectory(from_: str, to: str, missile: str | None, impulsive: bool, profil
     name = "impulsive" if impulsive else (missile or DEFAULT_MISSILE)
     try:
         if impulsive:
+            if profile == "quasi-ballistic":
+                raise BadInput("--profile quasi-ballistic needs a missile (its boost and lift), not --impulsive")
             if apogee is not None:
                 raise BadInput("--apogee is not available with --impulsive; give --burnout-angle")
             if profile != "minimum-energy" and burnout_angle is None:
