@@ -188,3 +188,22 @@ def test_out_of_reach_and_unsupported_vehicles_are_named():
         target_missile(threat_vehicle("kn-23"), *LAUNCH, *_aim(900e3), profile="quasi-ballistic", earth=FULL)
     with pytest.raises(ValueError, match="quasi_ballistic block"):
         target_missile(threat_vehicle("nodong"), *LAUNCH, *_aim(900e3), profile="quasi-ballistic", earth=FULL)
+
+
+@pytest.mark.parametrize("no_jit", ["", "1"])
+def test_rows_without_lift_are_bit_identical_beside_lifting_rows(monkeypatch, no_jit):
+    # The ballistic profiles are untouched: rows without lift skip the lift code (numpy: they add exactly 0.0;
+    # compiled: the branch is not taken), so a ballistic flight is the same to the last bit alone or batched
+    # with lifting rows. (Against the code before the profile existed this was checked when it was added:
+    # minimum-energy, lofted and depressed solutions of three catalog missiles, both paths, bit-identical.)
+    from bmdsim.flight.plan import concat_plans
+
+    monkeypatch.setenv("BMDSIM_NO_JIT", no_jit)
+    vehicle = threat_vehicle("kn-23")
+    ballistic = plan_powered(vehicle, *LAUNCH, 0.0, EAST, np.radians([20.0, 40.0]), earth=FULL)
+    alone = propagate(ballistic, FULL, output_step_s=1.0)
+    mixed = propagate(concat_plans([ballistic, _lifting_arcs(FULL)]), FULL, output_step_s=1.0)
+    assert np.array_equal(alone.r_impact_ecef_m, mixed.r_impact_ecef_m[:2])
+    assert np.array_equal(alone.t_impact_s, mixed.t_impact_s[:2])
+    k = alone.r_ecef_m.shape[1]
+    assert np.array_equal(alone.r_ecef_m, mixed.r_ecef_m[:2, :k], equal_nan=True)

@@ -86,7 +86,8 @@ restoring moment to speak of."""
 class PhaseParams:
     """Per-row parameters constant over one integration step, each of shape (m,) or (m, 3).
 
-    ``mass = m0_kg - mdot_kg_s * (tau - t0_s)`` during a burn; thrust along the steering law.
+    ``mass = m0_kg - mdot_kg_s * (tau - t0_s)`` during a burn; thrust along the steering law. The lift
+    parameters (see :class:`~bmdsim.flight.plan.FlightPlan`) default to zero, no lift.
     """
 
     thrust_n: F64
@@ -100,9 +101,14 @@ class PhaseParams:
     pitch_end_rad: F64
     t_vertical_s: F64
     t_pitch_end_s: F64
-    lift_to_drag: F64
-    glide_gamma_rad: F64
-    dive_speed_mps: F64
+    lift_to_drag: F64 = None  # type: ignore[assignment]  # filled in by __post_init__
+    glide_gamma_rad: F64 = None  # type: ignore[assignment]  # filled in by __post_init__
+    dive_speed_mps: F64 = None  # type: ignore[assignment]  # filled in by __post_init__
+
+    def __post_init__(self) -> None:
+        for name in ("lift_to_drag", "glide_gamma_rad", "dive_speed_mps"):
+            if getattr(self, name) is None:  # no lift (the quasi-ballistic profile's parameters are zero)
+                object.__setattr__(self, name, np.zeros(np.shape(self.thrust_n)))
 
 
 def steering_direction(tau_s: F64, v_ecef_mps: F64, p: PhaseParams) -> F64:

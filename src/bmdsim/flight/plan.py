@@ -67,9 +67,9 @@ class FlightPlan:
     pitch_end_rad: F64
     t_vertical_s: F64
     t_pitch_end_s: F64
-    lift_to_drag: F64 | None = None
-    glide_gamma_rad: F64 | None = None
-    dive_speed_mps: F64 | None = None
+    lift_to_drag: F64 = None  # type: ignore[assignment]  # filled in by __post_init__
+    glide_gamma_rad: F64 = None  # type: ignore[assignment]  # filled in by __post_init__
+    dive_speed_mps: F64 = None  # type: ignore[assignment]  # filled in by __post_init__
 
     def __post_init__(self) -> None:
         for name in ("lift_to_drag", "glide_gamma_rad", "dive_speed_mps"):
@@ -96,8 +96,8 @@ class FlightPlan:
             m0_kg=self.phase_m0_kg[rows, phase], t0_s=start, cda_m2=self.phase_cda_m2[rows, phase],
             mode=self.mode[rows], u_horiz_ecef=self.u_horiz_ecef[rows], u_up_ecef=self.u_up_ecef[rows],
             pitch_end_rad=self.pitch_end_rad[rows], t_vertical_s=self.t_vertical_s[rows],
-            t_pitch_end_s=self.t_pitch_end_s[rows], lift_to_drag=self.lift_to_drag[rows],  # type: ignore[index]
-            glide_gamma_rad=self.glide_gamma_rad[rows], dive_speed_mps=self.dive_speed_mps[rows])  # type: ignore[index]
+            t_pitch_end_s=self.t_pitch_end_s[rows], lift_to_drag=self.lift_to_drag[rows],
+            glide_gamma_rad=self.glide_gamma_rad[rows], dive_speed_mps=self.dive_speed_mps[rows])
 
 
 def _launch_frame(lat_rad: F64, lon_rad: F64, az_rad: F64) -> tuple[F64, F64]:
@@ -246,7 +246,8 @@ def plan_impulsive(lat_rad: ArrayLike, lon_rad: ArrayLike, alt_m: ArrayLike, azi
                       phase_cda_m2=cda_m2 * ones, t_burnout_s=np.zeros(n), mode=np.zeros(n, dtype=np.int8),
                       u_horiz_ecef=u_h, u_up_ecef=u_up, pitch_end_rad=gamma, t_vertical_s=np.zeros(n),
                       t_pitch_end_s=np.zeros(n), lift_to_drag=np.full(n, float(lift_to_drag)),
-                      glide_gamma_rad=np.full(n, float(glide_gamma_rad)), dive_speed_mps=np.full(n, float(dive_speed_mps)))
+                      glide_gamma_rad=np.full(n, float(glide_gamma_rad)),
+                      dive_speed_mps=np.full(n, float(dive_speed_mps)))
 
 
 def concat_plans(plans: Sequence[FlightPlan]) -> FlightPlan:

@@ -577,8 +577,9 @@ def _target_quasi_ballistic(vehicle: Vehicle, geo: _Geometry, apogee_m: float | 
     if failed.any():
         bad = int(np.argmax(failed))
         raise UnreachableTargetError(
-            f"quasi-ballistic targeting of {vehicle.name} did not converge: best miss {describe_miss(sol.miss_m[bad])}, "
-            f"apogee {sol.trajectories.apogee_alt_m[bad] / 1e3:,.1f} km at {geo.range_m[bad] / 1e3:,.0f} km")
+            f"quasi-ballistic targeting of {vehicle.name} did not converge: best miss "
+            f"{describe_miss(sol.miss_m[bad])}, apogee {sol.trajectories.apogee_alt_m[bad] / 1e3:,.1f} km at "
+            f"{geo.range_m[bad] / 1e3:,.0f} km")
     return sol
 
 
