@@ -62,6 +62,8 @@ def test_readable_table(capsys):
     (["--missile", "no-such-missile"], "--missile"),
     (["--missile", "scud-b", "--to", "35.68,139.77"], "--to"),  # 1,100 km: beyond a Scud-B
     (["--impulsive", "--profile", "lofted"], "--burnout-angle"),
+    (["--impulsive", "--profile", "quasi-ballistic"], "--profile quasi-ballistic"),
+    (["--missile", "nodong", "--profile", "quasi-ballistic"], "quasi_ballistic block"),
     (["--burnout-angle", "120"], "--burnout-angle"),
     (["--earth", "flat"], "--earth"),
 ])
@@ -80,3 +82,11 @@ def test_console_script_bad_input_has_no_traceback():
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0
     assert "--from" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_quasi_ballistic_kn23(capsys):
+    # Kusong to Camp Humphreys on the profile the KN-23 was seen to fly: the catalog's 50 km apogee
+    d = run_json(capsys, "--missile", "kn-23", "--profile", "quasi-ballistic", "--from", "39.98,125.25",
+                 "--to", "36.96,127.03")
+    assert d["apogee_km"] == pytest.approx(50.0, abs=0.05)
+    assert d["miss_km"] < 1.0

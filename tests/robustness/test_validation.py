@@ -77,6 +77,8 @@ CASES = {
                               "architectures[0]", "ROK"),
     "unknown fire-control radar": (("fire_control_radar: r1", "fire_control_radar: nope"), 6,
                                    "shooters[0].fire_control_radar", "unknown sensor"),
+    "quasi-ballistic Nodong": (("count: 1}", "count: 1, profile: quasi-ballistic}"), 10, "raids[0].profile",
+                               "no quasi_ballistic block"),
 }
 
 

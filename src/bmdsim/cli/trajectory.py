@@ -29,11 +29,12 @@ IMPULSIVE_BETA_KG_M2 = 5000.0
 @click.option("--missile", default=None,
               help=f"Catalog threat (default {DEFAULT_MISSILE}); bmdsim catalog threats lists them.")
 @click.option("--impulsive", is_flag=True, help="A burnout state at the launch point, no boost phase.")
-@click.option("--profile", type=click.Choice(["minimum-energy", "lofted", "depressed"]),
+@click.option("--profile", type=click.Choice(["minimum-energy", "lofted", "depressed", "quasi-ballistic"]),
               default="minimum-energy", show_default=True,
               help="Trajectory shape: minimum-energy (longest range for the energy), lofted (steeper, higher "
-                   "apogee, shorter flight to the same point) or depressed (flatter, lower apogee, less "
-                   "warning time).")
+                   "apogee, shorter flight to the same point), depressed (flatter, lower apogee, less "
+                   "warning time) or quasi-ballistic (KN-23 class: 50-60 km apogee, then a pull-up and glide; "
+                   "missiles with a quasi_ballistic catalog block).")
 @click.option("--burnout-angle", type=float, default=None, metavar="DEG",
               help="Burnout flight-path angle (inertial, from the local horizontal).")
 @click.option("--apogee", type=float, default=None, metavar="KM", help="Fly the trajectory with this apogee.")
@@ -80,6 +81,8 @@ def trajectory(from_: str, to: str, missile: str | None, impulsive: bool, profil
     name = "impulsive" if impulsive else (missile or DEFAULT_MISSILE)
     try:
         if impulsive:
+            if profile == "quasi-ballistic":
+                raise BadInput("--profile quasi-ballistic needs a missile (its boost and lift), not --impulsive")
             if apogee is not None:
                 raise BadInput("--apogee is not available with --impulsive; give --burnout-angle")
             if profile != "minimum-energy" and burnout_angle is None:

@@ -4,7 +4,8 @@
 :func:`bmdsim.flight.dynamics.derivative` inlined, one row at a time with plain floats: the propagator's
 cost was numpy's per-call overhead on arrays of a few dozen rows (seven derivative calls of ~30 array
 operations per step), not arithmetic. :func:`heights` gives the geodetic height and its rate at the ends of
-the accepted steps in one call. Same formulas, operation by operation; results agree with the numpy path
+the accepted steps in one call. Lift of the quasi-ballistic profile (:func:`bmdsim.flight.dynamics.lift_acceleration`)
+is inlined in :func:`_derivative` the same way. Same formulas, operation by operation; results agree with the numpy path
 to round-off (tests/flight/test_jit.py). Imported only when used (see :mod:`bmdsim.earth._kernels`).
 """
 
@@ -21,10 +22,13 @@ njit = numba.njit(cache=True, nogil=True)
 
 RAIL_SPEED_M_S = 30.0  # bmdsim.flight.dynamics.RAIL_SPEED_M_S
 STEER_GRAVITY_TURN = 1
+GLIDE_TIME_CONSTANT_S = 5.0  # bmdsim.flight.dynamics.GLIDE_TIME_CONSTANT_S
+DIVE_RAMP_MPS = 100.0  # bmdsim.flight.dynamics.DIVE_RAMP_MPS
 
 
 @njit
-def _derivative(tau, y, i, thrust, mdot, m0, t0, cda, mode, u_h, u_up, pitch_end, t_vert, t_pitch, ep, out):
+def _derivative(tau, y, i, thrust, mdot, m0, t0, cda, mode, u_h, u_up, pitch_end, t_vert, t_pitch, ld, gg, vd, ep,
+                out):
     """dy/dt of row ``i`` at row-local time ``tau`` (bmdsim.flight.dynamics.derivative)."""
     gm, j2, re, omega, drag, a, b, e2, f = ep[0], ep[1], ep[2], ep[3], ep[4], ep[5], ep[6], ep[7], ep[8]
     x, yy, z, vx, vy, vz = y[0], y[1], y[2], y[3], y[4], y[5]
@@ -54,6 +58,22 @@ def _derivative(tau, y, i, thrust, mdot, m0, t0, cda, mode, u_h, u_up, pitch_end
         ax -= kd * vx
         ay -= kd * vy
         az -= kd * vz
+    if ld[i] > 0.0 and thrust[i] <= 0.0:  # lift of the quasi-ballistic profile (dynamics.lift_acceleration)
+        rn = math.sqrt(x * x + yy * yy + z * z)
+        speed = math.sqrt(vx * vx + vy * vy + vz * vz)
+        safe = max(speed, 1e-12)
+        sin_g = min(max((x * vx + yy * vy + z * vz) / (rn * safe), -1.0), 1.0)
+        cos_g = math.sqrt(1.0 - sin_g * sin_g)
+        if cos_g > 1e-6:
+            rho = density_fast(approx_height(x, yy, z, a, b, e2, f))
+            a_max = ld[i] * 0.5 * rho * speed * speed * cda[i] / mass
+            a_cmd = ((gm / (rn * rn) - speed * speed / rn) * cos_g
+                     + speed * (gg[i] - math.asin(sin_g)) / GLIDE_TIME_CONSTANT_S)
+            fade = min(max((speed - vd[i]) / DIVE_RAMP_MPS, 0.0), 1.0)
+            a_l = min(max(a_cmd, 0.0), a_max) * fade / cos_g
+            ax += a_l * (x / rn - sin_g * vx / safe)
+            ay += a_l * (yy / rn - sin_g * vy / safe)
+            az += a_l * (z / rn - sin_g * vz / safe)
     if omega != 0.0:
         ax += 2.0 * omega * vy + omega * omega * x
         ay += -2.0 * omega * vx + omega * omega * yy
@@ -61,8 +81,8 @@ def _derivative(tau, y, i, thrust, mdot, m0, t0, cda, mode, u_h, u_up, pitch_end
 
 
 @njit
-def dp54_step(tau0, y0, h, f0, thrust, mdot, m0, t0, cda, mode, u_h, u_up, pitch_end, t_vert, t_pitch, ep,
-              c, a_tab, b5, e_tab, atol, rtol):
+def dp54_step(tau0, y0, h, f0, thrust, mdot, m0, t0, cda, mode, u_h, u_up, pitch_end, t_vert, t_pitch, ld, gg,
+              vd, ep, c, a_tab, b5, e_tab, atol, rtol):
     """One Dormand-Prince 5(4) trial step of every row: new state, its derivative (FSAL), error norm."""
     m = y0.shape[0]
     y1 = np.empty((m, 6))
@@ -82,7 +102,7 @@ def dp54_step(tau0, y0, h, f0, thrust, mdot, m0, t0, cda, mode, u_h, u_up, pitch
                         acc += a_tab[s, j] * k[j, d]
                 yi[d] = y0[i, d] + hi * acc
             _derivative(tau0[i] + c[s] * hi, yi, i, thrust, mdot, m0, t0, cda, mode, u_h, u_up, pitch_end,
-                        t_vert, t_pitch, ep, k[s])
+                        t_vert, t_pitch, ld, gg, vd, ep, k[s])
         sq = 0.0
         for d in range(6):
             acc = 0.0
@@ -184,8 +204,8 @@ def event_root(kind, h, y0, y1, a0, a1, s_hi, ep, iterations, xtol):
 
 
 @njit
-def _one_step(i, tau, y, h, f, thrust, mdot, m0, t0, cda, mode, u_h, u_up, pitch_end, t_vert, t_pitch, ep, c,
-              a_tab, b5, e_tab, atol, rtol, k, yi, y1):
+def _one_step(i, tau, y, h, f, thrust, mdot, m0, t0, cda, mode, u_h, u_up, pitch_end, t_vert, t_pitch, ld, gg, vd,
+              ep, c, a_tab, b5, e_tab, atol, rtol, k, yi, y1):
     """One trial step of row ``i`` into ``y1``; returns the error norm (the FSAL derivative is ``k[6]``)."""
     for d in range(6):
         k[0, d] = f[d]
@@ -197,7 +217,7 @@ def _one_step(i, tau, y, h, f, thrust, mdot, m0, t0, cda, mode, u_h, u_up, pitch
                     acc += a_tab[s, j] * k[j, d]
             yi[d] = y[d] + h * acc
         _derivative(tau + c[s] * h, yi, i, thrust, mdot, m0, t0, cda, mode, u_h, u_up, pitch_end, t_vert,
-                    t_pitch, ep, k[s])
+                    t_pitch, ld, gg, vd, ep, k[s])
     sq = 0.0
     for d in range(6):
         acc = 0.0
@@ -257,8 +277,8 @@ def _root_one(kind, h, y0, y1, a0, a1, s_hi, ep, buf, iterations=60, xtol=1e-10)
 
 @njit
 def propagate_rows(r0, v0, t_launch, phase_t_end, phase_thrust, phase_mdot, phase_m0, phase_cda, t_burnout_plan,
-                   mode, u_h, u_up, pitch_end, t_vert, t_pitch, ep, c, a_tab, b5, e_tab, atol, rtol, t_max,
-                   first_step, keep_steps):
+                   mode, u_h, u_up, pitch_end, t_vert, t_pitch, ld, gg, vd, ep, c, a_tab, b5, e_tab, atol, rtol,
+                   t_max, first_step, keep_steps):
     """Every row of a plan to ground impact, one row at a time (propagator.propagate, see there).
 
     Returns the events per row and, if ``keep_steps``, every accepted step (row, t_abs0, t_abs1,
@@ -290,7 +310,8 @@ def propagate_rows(r0, v0, t_launch, phase_t_end, phase_thrust, phase_mdot, phas
                 break
         _phase_params(i, phase, phase_t_end, phase_thrust, phase_mdot, phase_m0, phase_cda, thrust, mdot, m0,
                       t0, cda)
-        _derivative(tau, y, i, thrust, mdot, m0, t0, cda, mode, u_h, u_up, pitch_end, t_vert, t_pitch, ep, f)
+        _derivative(tau, y, i, thrust, mdot, m0, t0, cda, mode, u_h, u_up, pitch_end, t_vert, t_pitch, ld, gg, vd,
+                    ep, f)
         if t_burnout_plan[i] <= 0.0:
             y_burnout[i] = y
         apogee_alt[i] = geodetic_height(y[0], y[1], y[2], ep[5], ep[6], ep[7], ep[8])
@@ -307,7 +328,7 @@ def propagate_rows(r0, v0, t_launch, phase_t_end, phase_thrust, phase_mdot, phas
                 hh = t_vert[i] - tau
                 clipped = False
             err = _one_step(i, tau, y, hh, f, thrust, mdot, m0, t0, cda, mode, u_h, u_up, pitch_end, t_vert,
-                            t_pitch, ep, c, a_tab, b5, e_tab, atol, rtol, k, yi, y1)
+                            t_pitch, ld, gg, vd, ep, c, a_tab, b5, e_tab, atol, rtol, k, yi, y1)
             factor = min(max(0.9 * (err if err > 0 else 1e-10) ** -0.2, 0.2), 5.0)
             h_next = hh * factor
             accept = err <= 1.0
@@ -369,7 +390,7 @@ def propagate_rows(r0, v0, t_launch, phase_t_end, phase_thrust, phase_mdot, phas
                 _phase_params(i, phase, phase_t_end, phase_thrust, phase_mdot, phase_m0, phase_cda, thrust, mdot,
                               m0, t0, cda)
                 _derivative(tau, y, i, thrust, mdot, m0, t0, cda, mode, u_h, u_up, pitch_end, t_vert, t_pitch,
-                            ep, f)
+                            ld, gg, vd, ep, f)
             if tau >= t_max - 1e-9:
                 break
     return (y_burnout, t_apogee, apogee_alt, t_impact, y_impact, is_impacted, n_steps, steps[:n_rec])

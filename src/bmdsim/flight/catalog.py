@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from bmdsim.flight.vehicles import Stage, Vehicle
+from bmdsim.flight.vehicles import GlideParams, Stage, Vehicle
 from bmdsim.scenario.catalog import CatalogError, ThreatCatalog, ThreatEntry, load_threat_catalog
 
 
@@ -59,8 +59,18 @@ def vehicle_from_entry(key: str, entry: ThreatEntry) -> Vehicle:
         kwargs["vertical_rise_s"] = 0.0
     if entry.launcher_elevation_max_deg is not None:
         kwargs["max_elevation_deg"] = entry.launcher_elevation_max_deg.value
+    glide = None
+    if entry.quasi_ballistic is not None:
+        if entry.kind != "ballistic":
+            raise CatalogError(f"catalog entry {key}: quasi_ballistic is for ballistic missiles, not a {entry.kind}")
+        q = entry.quasi_ballistic
+        glide = GlideParams(apogee_m=q.apogee_km.value * 1e3, lift_to_drag=q.lift_to_drag.value,
+                            glide_gamma_rad=math.radians(q.glide_angle_deg.value),
+                            dive_speed_mps=q.dive_speed_m_s.value, pitch_over_s=q.pitch_over_s.value)
+        sources["quasi_ballistic.apogee_km"] = q.apogee_km.source
     return Vehicle(name=key, kind=entry.kind, stages=stages, payload_mass_kg=payload,
-                   reentry_mass_kg=reentry_mass, reentry_drag_area_m2=cda_rv, sources=sources, **kwargs)
+                   reentry_mass_kg=reentry_mass, reentry_drag_area_m2=cda_rv, sources=sources, glide=glide,
+                   **kwargs)
 
 
 def threat_vehicle(key: str, catalog: ThreatCatalog | None = None) -> Vehicle:

@@ -46,6 +46,10 @@ class FlightPlan:
         Pitch program: vertical until ``t_vertical_s``, then thrust elevation falls linearly to
         ``pitch_end_rad`` at ``t_pitch_end_s`` (cut-off, or the end of the first stage of a multi-stage
         missile) and holds there.
+    lift_to_drag, glide_gamma_rad, dive_speed_mps : ndarray, shape (n,)
+        Lift of the ``quasi-ballistic`` profile after burnout (:mod:`bmdsim.flight.dynamics`): maximum
+        lift-to-drag ratio (0: no lift, the default), flight-path angle the glide holds [rad] and speed
+        below which the lift fades out for the terminal dive [m/s].
     """
 
     r0_ecef_m: F64
@@ -63,6 +67,14 @@ class FlightPlan:
     pitch_end_rad: F64
     t_vertical_s: F64
     t_pitch_end_s: F64
+    lift_to_drag: F64 = None  # type: ignore[assignment]  # filled in by __post_init__
+    glide_gamma_rad: F64 = None  # type: ignore[assignment]  # filled in by __post_init__
+    dive_speed_mps: F64 = None  # type: ignore[assignment]  # filled in by __post_init__
+
+    def __post_init__(self) -> None:
+        for name in ("lift_to_drag", "glide_gamma_rad", "dive_speed_mps"):
+            if getattr(self, name) is None:  # a plan without lift
+                object.__setattr__(self, name, np.zeros(self.r0_ecef_m.shape[0]))
 
     @property
     def n(self) -> int:
@@ -84,7 +96,8 @@ class FlightPlan:
             m0_kg=self.phase_m0_kg[rows, phase], t0_s=start, cda_m2=self.phase_cda_m2[rows, phase],
             mode=self.mode[rows], u_horiz_ecef=self.u_horiz_ecef[rows], u_up_ecef=self.u_up_ecef[rows],
             pitch_end_rad=self.pitch_end_rad[rows], t_vertical_s=self.t_vertical_s[rows],
-            t_pitch_end_s=self.t_pitch_end_s[rows])
+            t_pitch_end_s=self.t_pitch_end_s[rows], lift_to_drag=self.lift_to_drag[rows],
+            glide_gamma_rad=self.glide_gamma_rad[rows], dive_speed_mps=self.dive_speed_mps[rows])
 
 
 def _launch_frame(lat_rad: F64, lon_rad: F64, az_rad: F64) -> tuple[F64, F64]:
@@ -101,7 +114,7 @@ def _as_rows(n: int, *values: ArrayLike) -> list[F64]:
 def plan_powered(vehicles: Vehicle | Sequence[Vehicle], lat_rad: ArrayLike, lon_rad: ArrayLike,
                  alt_m: ArrayLike, azimuth_rad: ArrayLike, pitch_end_rad: ArrayLike,
                  cutoff_s: ArrayLike = np.inf, t_launch_s: ArrayLike = 0.0,
-                 earth: EarthModel | None = None) -> FlightPlan:
+                 earth: EarthModel | None = None, glide: bool = False) -> FlightPlan:
     """Plan launches of vehicles from the ground.
 
     Parameters
@@ -122,6 +135,9 @@ def plan_powered(vehicles: Vehicle | Sequence[Vehicle], lat_rad: ArrayLike, lon_
         Launch time in scenario time [s].
     earth : EarthModel, optional
         Figure of the Earth for the launch point (default WGS 84).
+    glide : bool
+        Fly the ``quasi-ballistic`` profile: after burnout, the lift of each vehicle's
+        :class:`~bmdsim.flight.vehicles.GlideParams` (every vehicle must have them).
     """
     earth = earth or EarthModel()
     sizes = [np.size(x) for x in (lat_rad, lon_rad, alt_m, azimuth_rad, pitch_end_rad, cutoff_s, t_launch_s)]
@@ -163,6 +179,13 @@ def plan_powered(vehicles: Vehicle | Sequence[Vehicle], lat_rad: ArrayLike, lon_
         t_burnout[rows] = t_prev
         mode[rows] = STEER_PITCH_PROGRAM if veh.kind == "ballistic" else STEER_GRAVITY_TURN
         t_vertical[rows] = veh.vertical_rise_s if veh.kind == "ballistic" else 0.0
+    lift = np.zeros((3, n))
+    if glide:
+        for i, v in enumerate(vlist):
+            if v.glide is None:
+                raise ValueError(f"{v.name} has no quasi-ballistic (glide) parameters: it cannot fly the "
+                                 "quasi-ballistic profile")
+            lift[:, i] = (v.glide.lift_to_drag, v.glide.glide_gamma_rad, v.glide.dive_speed_mps)
     u_horiz, u_up = _launch_frame(lat, lon, az)
     r0 = geodetic_to_ecef(lat, lon, alt, earth.ellipsoid)
     v0 = np.zeros((n, 3))
@@ -180,21 +203,27 @@ def plan_powered(vehicles: Vehicle | Sequence[Vehicle], lat_rad: ArrayLike, lon_
     first_stage_end = np.array([v.stages[0].burn_time_s if len(v.stages) > 1 else np.inf for v in vlist])
     t_pitch_end = np.where(is_rocket | is_shell, 0.0,
                            np.maximum(np.minimum(t_burnout, first_stage_end), t_vertical + 1e-3))
+    if glide:  # the quasi-ballistic boost pitches over quickly and holds a low elevation (GlideParams)
+        pitch_over = np.array([v.glide.pitch_over_s for v in vlist])  # type: ignore[union-attr]
+        t_pitch_end = np.maximum(np.minimum(t_pitch_end, t_vertical + pitch_over), t_vertical + 1e-3)
     return FlightPlan(r0_ecef_m=r0, v0_ecef_mps=v0, t_launch_s=t_launch, phase_t_end_s=t_end,
                       phase_thrust_n=thrust, phase_mdot_kg_s=mdot, phase_m0_kg=m0, phase_cda_m2=cda,
                       t_burnout_s=t_burnout, mode=mode, u_horiz_ecef=u_horiz, u_up_ecef=u_up,
-                      pitch_end_rad=pitch_end, t_vertical_s=t_vertical, t_pitch_end_s=t_pitch_end)
+                      pitch_end_rad=pitch_end, t_vertical_s=t_vertical, t_pitch_end_s=t_pitch_end,
+                      lift_to_drag=lift[0], glide_gamma_rad=lift[1], dive_speed_mps=lift[2])
 
 
 def plan_impulsive(lat_rad: ArrayLike, lon_rad: ArrayLike, alt_m: ArrayLike, azimuth_rad: ArrayLike,
                    gamma_rad: ArrayLike, speed_mps: ArrayLike, *, mass_kg: float = 1000.0,
                    cda_m2: float = 0.0, t_launch_s: ArrayLike = 0.0,
-                   earth: EarthModel | None = None) -> FlightPlan:
+                   earth: EarthModel | None = None, lift_to_drag: float = 0.0, glide_gamma_rad: float = 0.0,
+                   dive_speed_mps: float = 0.0) -> FlightPlan:
     """Plan free flights from a burnout state given in the inertial frame at the burnout point.
 
     The burnout velocity has inertial speed ``speed_mps`` at flight-path angle ``gamma_rad`` above the
     local horizontal (perpendicular to the geocentric radius, as in Kepler theory) and heading
-    ``azimuth_rad``; the Earth-fixed velocity is that minus ``ω × r``.
+    ``azimuth_rad``; the Earth-fixed velocity is that minus ``ω × r``. ``lift_to_drag > 0`` gives the
+    flight the lift of the quasi-ballistic profile (see :class:`FlightPlan`).
     """
     earth = earth or EarthModel()
     n = max(np.size(x) for x in (lat_rad, lon_rad, alt_m, azimuth_rad, gamma_rad, speed_mps, t_launch_s))
@@ -216,7 +245,9 @@ def plan_impulsive(lat_rad: ArrayLike, lon_rad: ArrayLike, alt_m: ArrayLike, azi
                       phase_thrust_n=0.0 * ones, phase_mdot_kg_s=0.0 * ones, phase_m0_kg=mass_kg * ones,
                       phase_cda_m2=cda_m2 * ones, t_burnout_s=np.zeros(n), mode=np.zeros(n, dtype=np.int8),
                       u_horiz_ecef=u_h, u_up_ecef=u_up, pitch_end_rad=gamma, t_vertical_s=np.zeros(n),
-                      t_pitch_end_s=np.zeros(n))
+                      t_pitch_end_s=np.zeros(n), lift_to_drag=np.full(n, float(lift_to_drag)),
+                      glide_gamma_rad=np.full(n, float(glide_gamma_rad)),
+                      dive_speed_mps=np.full(n, float(dive_speed_mps)))
 
 
 def concat_plans(plans: Sequence[FlightPlan]) -> FlightPlan:

@@ -203,7 +203,8 @@ def _dp54_step(tau0: F64, y0: F64, h: F64, f0: F64, p, earth: EarthModel, atol: 
 
         return _jit.dp54_step(tau0, y0, h, f0, p.thrust_n, p.mdot_kg_s, p.m0_kg, p.t0_s, p.cda_m2, p.mode,
                               p.u_horiz_ecef, p.u_up_ecef, p.pitch_end_rad, p.t_vertical_s, p.t_pitch_end_s,
-                              _earth_params(earth), _C, _A_TABLE, _B5, _E, atol, rtol)
+                              p.lift_to_drag, p.glide_gamma_rad, p.dive_speed_mps, _earth_params(earth), _C, _A_TABLE,
+                              _B5, _E, atol, rtol)
     k = [f0]
     for i in range(1, 7):
         yi = y0 + h[:, None] * sum(a * k[j] for j, a in enumerate(_A[i]) if a != 0.0)
@@ -462,6 +463,7 @@ def _propagate_compiled(plan: FlightPlan, earth: EarthModel, output_step_s: floa
         c(plan.phase_m0_kg, dtype=float), c(plan.phase_cda_m2, dtype=float), c(plan.t_burnout_s, dtype=float),
         c(plan.mode), c(plan.u_horiz_ecef, dtype=float), c(plan.u_up_ecef, dtype=float),
         c(plan.pitch_end_rad, dtype=float), c(plan.t_vertical_s, dtype=float), c(plan.t_pitch_end_s, dtype=float),
+        c(plan.lift_to_drag, dtype=float), c(plan.glide_gamma_rad, dtype=float), c(plan.dive_speed_mps, dtype=float),
         _earth_params(earth), _C, _A_TABLE, _B5, _E, atol, float(tol.rtol), float(t_max_s), float(first_step_s),
         output_step_s is not None)
     grid = None

@@ -13,6 +13,13 @@ Profiles
     With ``burnout_angle_rad`` given: that burnout flight-path angle, thrust cut off to reach the aim
     point. Without it: the full burn, on the high (lofted) or low (depressed) branch of range versus
     pitch. Rockets and shells: the high or low launcher-elevation solution.
+``quasi-ballistic``
+    Ballistic missiles with quasi-ballistic parameters (:class:`~bmdsim.flight.vehicles.GlideParams`, from
+    the catalog's ``quasi_ballistic`` block; KN-23 class): a depressed boost (fast pitch-over, then a held
+    low elevation) shaped to the profile's apogee (``apogee_m`` overrides it), thrust cut off to reach the
+    aim point, and lift after burnout (the pull-up and glide of :mod:`bmdsim.flight.dynamics`). The
+    controls are azimuth, thrust elevation and cut-off; the residuals the miss and the apogee error. Its
+    reach is the full burn at that apogee: a flight that needs more is out of reach.
 ``apogee_m`` (any profile)
     The trajectory with that apogee height, thrust cut off to reach the aim point.
 
@@ -47,8 +54,8 @@ from bmdsim.flight.propagator import Tolerances, Trajectories, propagate
 from bmdsim.flight.vehicles import Vehicle
 
 F64 = NDArray[np.float64]
-Profile = Literal["minimum-energy", "lofted", "depressed"]
-PROFILES: tuple[str, ...] = ("minimum-energy", "lofted", "depressed")
+Profile = Literal["minimum-energy", "lofted", "depressed", "quasi-ballistic"]
+PROFILES: tuple[str, ...] = ("minimum-energy", "lofted", "depressed", "quasi-ballistic")
 
 MISS_GOAL_M = 1000.0
 """Largest acceptable miss up to 3,000 km ground range [m]."""
@@ -210,6 +217,8 @@ def target_impulsive(lat_rad: ArrayLike, lon_rad: ArrayLike, aim_lat_rad: ArrayL
     earth = earth or EarthModel()
     if profile not in PROFILES:
         raise ValueError(f"profile must be one of {', '.join(PROFILES)}, got {profile!r}")
+    if profile == "quasi-ballistic":
+        raise ValueError("the quasi-ballistic profile needs a missile (its boost and lift), not an impulsive burnout")
     if profile != "minimum-energy" and burnout_angle_rad is None:
         raise ValueError(f"burnout_angle_rad is required for an impulsive {profile} trajectory")
     geo = _geometry(lat_rad, lon_rad, burnout_alt_m, aim_lat_rad, aim_lon_rad, earth)
@@ -351,6 +360,11 @@ def target_missile(vehicle: Vehicle, lat_rad: ArrayLike, lon_rad: ArrayLike, aim
     earth = earth or EarthModel()
     if profile not in PROFILES:
         raise ValueError(f"profile must be one of {', '.join(PROFILES)}, got {profile!r}")
+    if profile == "quasi-ballistic" and (vehicle.kind != "ballistic" or vehicle.glide is None):
+        raise ValueError(f"{vehicle.name} cannot fly the quasi-ballistic profile: it needs a ballistic missile "
+                         "with a quasi_ballistic block in the threat catalog (as kn-23 has)")
+    if profile == "quasi-ballistic" and burnout_angle_rad is not None:
+        raise ValueError("the quasi-ballistic profile is shaped by its apogee; a burnout angle cannot be chosen")
     if vehicle.kind != "ballistic" and (burnout_angle_rad is not None or apogee_m is not None):
         raise ValueError(f"{vehicle.name} is an unguided {vehicle.kind}: it flies a full burn, so a burnout "
                          "angle or apogee cannot be chosen; use --profile lofted or depressed")
@@ -364,6 +378,8 @@ def target_missile(vehicle: Vehicle, lat_rad: ArrayLike, lon_rad: ArrayLike, aim
                                             use_cache=False)), "target_missile")
         return _unflatten(arrays)
     geo = _geometry(lat_rad, lon_rad, alt_m, aim_lat_rad, aim_lon_rad, earth)
+    if profile == "quasi-ballistic":
+        return _target_quasi_ballistic(vehicle, geo, apogee_m, tolerances)
     grid, ranges, x_best, r_best = _scan_maximum(vehicle, geo, tol=tolerances)
     short = geo.range_m > r_best
     if short.any():
@@ -500,6 +516,70 @@ def _target_cutoff(vehicle: Vehicle, geo: _Geometry, profile: Profile, burnout_a
         raise UnreachableTargetError(
             f"aim point out of reach for {vehicle.name} with that {what}: best miss "
             f"{describe_miss(sol.miss_m[bad])} at {geo.range_m[bad] / 1e3:,.0f} km")
+    return sol
+
+
+def _target_quasi_ballistic(vehicle: Vehicle, geo: _Geometry, apogee_m: float | None,
+                            tol: Tolerances | None) -> TargetingSolution:
+    """The quasi-ballistic profile (module notes): Newton on azimuth, elevation and cut-off."""
+    n = geo.lat.size
+    earth = geo.earth
+    apogee = float(apogee_m if apogee_m is not None else vehicle.glide.apogee_m)  # type: ignore[union-attr]
+    t_burn = vehicle.burn_time_s
+    t_min = vehicle.vertical_rise_s + 1.0
+    lo, hi = _control_bounds(vehicle)
+
+    def fly(rows: NDArray[np.intp], az: F64, pitch: F64, cutoff: ArrayLike) -> Trajectories:
+        plan = plan_powered(vehicle, geo.lat[rows], geo.lon[rows], geo.alt[rows], az, pitch, cutoff_s=cutoff,
+                            earth=earth, glide=True)
+        return propagate(plan, earth, output_step_s=None, tolerances=tol)
+
+    # Full burns over the elevation: apogee rises with it, so the elevation of the profile's apogee and the
+    # range there (the reach) follow by interpolation.
+    grid = np.linspace(lo, np.radians(45.0), 12)
+    rows = np.repeat(np.arange(n), grid.size)
+    tr = fly(rows, geo.az_m[rows], np.tile(grid, n), np.inf)
+    apo = tr.apogee_alt_m.reshape(n, grid.size)
+    along, _ = _subset(geo, rows).miss_components(tr)
+    reach = (along + geo.range_m[rows]).reshape(n, grid.size)
+    pitch_full = np.array([np.interp(apogee, np.maximum.accumulate(apo[i]), grid) for i in range(n)])
+    reach_full = np.array([np.interp(pitch_full[i], grid, reach[i]) for i in range(n)])
+    if np.any(apo[:, 0] > apogee) or np.any(apo[:, -1] < apogee):
+        raise UnreachableTargetError(f"{vehicle.name} cannot fly a quasi-ballistic arc with a {apogee / 1e3:,.0f} km "
+                                     "apogee on a full burn: choose an apogee within its reach")
+    far = geo.range_m > 1.01 * reach_full
+    if far.any():
+        i = int(np.argmax(far))
+        raise UnreachableTargetError(
+            f"aim point out of reach: {geo.range_m[i] / 1e3:,.0f} km from the launch point, beyond the "
+            f"{vehicle.name} quasi-ballistic reach of about {reach_full[i] / 1e3:,.0f} km at a "
+            f"{apogee / 1e3:,.0f} km apogee")
+    # Cut-off guess along the burn at that elevation, then Newton on (azimuth, elevation, cut-off).
+    cut_grid = np.linspace(t_min + 0.3 * (t_burn - t_min), t_burn, 10)
+    rows = np.repeat(np.arange(n), cut_grid.size)
+    tr = fly(rows, geo.az_m[rows], pitch_full[rows], np.tile(cut_grid, n))
+    along, _ = _subset(geo, rows).miss_components(tr)
+    along = along.reshape(n, cut_grid.size)
+    cut0 = np.array([np.interp(0.0, np.maximum.accumulate(along[i]), cut_grid) for i in range(n)])
+
+    def residual(x: F64, rows: NDArray[np.intp]) -> F64:
+        tr = fly(rows, x[:, 0], x[:, 1], x[:, 2])
+        along, cross = _subset(geo, rows).miss_components(tr)
+        return np.stack([along, cross, (tr.apogee_alt_m - apogee) / 1e3], axis=1)
+
+    x, res = _newton(residual, np.stack([geo.az_m, pitch_full, cut0], axis=1), dx=np.array([1e-6, 1e-5, 1e-3]),
+                     lo=np.tile([-np.inf, lo, t_min], (n, 1)), hi=np.tile([np.inf, hi, t_burn], (n, 1)),
+                     tol=np.array([0.5, 0.5, 1e-3]), max_step=np.array([0.05, 0.1, 5.0]), max_iter=20)
+    plan = plan_powered(vehicle, geo.lat, geo.lon, geo.alt, x[:, 0], x[:, 1], cutoff_s=x[:, 2], earth=earth,
+                        glide=True)
+    sol = _solution(geo, plan, x[:, 0], x[:, 1], x[:, 2], tol)
+    failed = ~sol.is_reachable | (np.abs(res[:, 2]) > 0.05)
+    if failed.any():
+        bad = int(np.argmax(failed))
+        raise UnreachableTargetError(
+            f"quasi-ballistic targeting of {vehicle.name} did not converge: best miss "
+            f"{describe_miss(sol.miss_m[bad])}, apogee {sol.trajectories.apogee_alt_m[bad] / 1e3:,.1f} km at "
+            f"{geo.range_m[bad] / 1e3:,.0f} km")
     return sol
 
 

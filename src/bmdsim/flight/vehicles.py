@@ -75,6 +75,42 @@ class Stage:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class GlideParams:
+    """The quasi-ballistic profile of a vehicle: target apogee and the lift law after burnout.
+
+    See :mod:`bmdsim.flight.dynamics` for the guidance law these parameters feed.
+
+    Parameters
+    ----------
+    apogee_m : float
+        Apogee height the profile is targeted to [m] (the depressed boost is shaped to it).
+    lift_to_drag : float
+        Largest lift-to-drag ratio of the body after burnout [-], > 0.
+    glide_gamma_rad : float
+        Flight-path angle the glide holds once the air is dense enough [rad] (0: level flight).
+    dive_speed_mps : float
+        Speed at which the glide ends and the ballistic terminal dive begins [m/s].
+    pitch_over_s : float
+        Length of the pitch program after the vertical rise [s]: the missile turns to its (low) thrust
+        elevation this fast and holds it to cut-off, which is what keeps a full burn's apogee low.
+    """
+
+    apogee_m: float
+    lift_to_drag: float
+    glide_gamma_rad: float = 0.0
+    dive_speed_mps: float
+    pitch_over_s: float
+
+    def __post_init__(self) -> None:
+        _positive("GlideParams", "apogee_m", self.apogee_m, unit="m")
+        _positive("GlideParams", "lift_to_drag", self.lift_to_drag)
+        _positive("GlideParams", "dive_speed_mps", self.dive_speed_mps, unit="m/s")
+        _positive("GlideParams", "pitch_over_s", self.pitch_over_s, unit="s")
+        if not abs(self.glide_gamma_rad) < 0.5 * np.pi:
+            raise ValueError(f"GlideParams.glide_gamma_rad must be in (-pi/2, pi/2) rad, got {self.glide_gamma_rad}")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Vehicle:
     """A threat vehicle.
 
@@ -99,6 +135,8 @@ class Vehicle:
         Shells only: speed leaving the barrel [m/s].
     max_elevation_deg : float
         Rockets and shells: the launcher's highest elevation [deg].
+    glide : GlideParams or None
+        Ballistic missiles that can fly the ``quasi-ballistic`` profile: its parameters.
     """
 
     name: str
@@ -110,6 +148,7 @@ class Vehicle:
     vertical_rise_s: float = 8.0
     muzzle_speed_m_s: float = 0.0
     max_elevation_deg: float = 65.0
+    glide: GlideParams | None = None
     sources: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     def __post_init__(self) -> None:
@@ -129,6 +168,8 @@ class Vehicle:
         if not 0 < self.max_elevation_deg <= 90:
             raise ValueError(
                 f"{owner}.max_elevation_deg must be in (0, 90] deg, got {self.max_elevation_deg}")
+        if self.glide is not None and self.kind != "ballistic":
+            raise ValueError(f"{owner}.glide is for ballistic missiles only, not a {self.kind}")
         if self.stages and self.vertical_rise_s >= self.burn_time_s:
             raise ValueError(f"{owner}.vertical_rise_s ({self.vertical_rise_s} s) must be shorter than the "
                              f"total burn time ({self.burn_time_s} s)")

@@ -49,6 +49,22 @@ class StageEntry(BaseModel):
     drag_coefficient: Figure
 
 
+class QuasiBallisticEntry(BaseModel):
+    """The ``quasi-ballistic`` flight profile of a missile (see :mod:`bmdsim.flight.dynamics`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    apogee_km: Figure
+    """Apogee the depressed boost is shaped to (reported apogees of the profile's flights)."""
+    lift_to_drag: Figure
+    """Largest lift-to-drag ratio of the body after burnout."""
+    glide_angle_deg: Figure
+    """Flight-path angle the pull-up turns toward and the glide holds."""
+    dive_speed_m_s: Figure
+    """Speed below which lift fades out and the terminal dive is ballistic."""
+    pitch_over_s: Figure
+    """Duration of the pitch program after the vertical rise (the boost then holds its low elevation)."""
+
+
 class ThreatEntry(BaseModel):
     """A threat system as the catalog file describes it."""
 
@@ -73,6 +89,7 @@ class ThreatEntry(BaseModel):
     diameter_m: Figure | None = None
     drag_coefficient: Figure | None = None
     max_elevation_deg: Figure | None = None
+    quasi_ballistic: QuasiBallisticEntry | None = None
     propellant_type: str | None = None
     tune_parameter: str | None = None
     """Path of the one figure adjusted so that the model reaches the published range (e.g.

@@ -118,6 +118,11 @@ def check_references(cfg: ScenarioConfig, file: str = "<scenario>", lines: dict 
         ck.site(a.site, ("assets", i, "site"))
     for i, r in enumerate(cfg.raids):
         ck.known(r.missile, missiles, "missile", ("raids", i, "missile"))
+        if r.profile == "quasi-ballistic" and missiles[r.missile].quasi_ballistic is None:
+            able = sorted(k for k, m in missiles.items() if m.quasi_ballistic is not None)
+            raise ck.fail(("raids", i, "profile"),
+                          f"{r.missile} has no quasi_ballistic block in the threat catalog, so it cannot fly "
+                          f"profile quasi-ballistic (catalog: {', '.join(able)})")
         ck.site(r.launch_site, ("raids", i, "launch_site"))
         ck.target(r.aim, ("raids", i, "aim"))
     _check_architectures(ck)
