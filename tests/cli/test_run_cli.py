@@ -16,7 +16,8 @@ def run_cli(capsys, *args):
     return status, out.out, out.err
 
 
-@pytest.mark.parametrize("preset", ["northeast-asia-2014", "korea-short-range", "strategic-stability"])
+@pytest.mark.parametrize("preset", ["northeast-asia-2014", "northeast-asia-2024", "korea-short-range",
+                                    "strategic-stability"])
 def test_presets_run_end_to_end(capsys, tmp_path, preset):
     status, _out, err = run_cli(capsys, "run", preset, "--out", str(tmp_path), "--replications", "30", "--quiet")
     assert status == 0, err
@@ -24,7 +25,7 @@ def test_presets_run_end_to_end(capsys, tmp_path, preset):
         p for p in tmp_path.iterdir() if p.is_dir()]
     for folder in folders:
         res = json.loads((folder / "results.json").read_text())
-        assert res["replications"] == 30 and res["seed"] == 2014
+        assert res["replications"] == 30 and res["seed"] == (2024 if preset.endswith("2024") else 2014)
         for arch, m in res["architectures"].items():
             assert 0 <= m["p_zero_leakers"] <= 1, arch
             assert 0 <= m["expected_leakers"] <= m["threats"], arch
@@ -135,6 +136,19 @@ def test_defaults_to_the_default_preset(capsys, tmp_path, monkeypatch):
     status, _out, err = run_cli(capsys, "run", "--replications", "5", "--quiet", "--architectures", "national")
     assert status == 0, err
     assert json.loads(Path("bmdsim-out/results.json").read_text())["scenario"] == "northeast-asia-2014"
+
+
+def test_results_folder_named_like_the_preset_does_not_hide_it(capsys, tmp_path, monkeypatch):
+    """`bmdsim run P --out P` twice in one folder: the second run still means the preset, not the folder the
+    first wrote (a folder is never a scenario); a folder of any other name stays a one-line error."""
+    monkeypatch.chdir(tmp_path)
+    args = ("--replications", "3", "--quiet", "--architectures", "national")
+    for _ in range(2):
+        status, _out, err = run_cli(capsys, "run", "strategic-stability", "--out", "strategic-stability", *args)
+        assert status == 0, err
+    Path("other").mkdir()
+    status, _out, err = run_cli(capsys, "run", "other", "--out", "x", *args)
+    assert status == 2 and "is a folder" in err and len(err.strip().splitlines()) == 1
 
 
 def test_unwritable_output_is_a_one_line_error(capsys, tmp_path):

@@ -18,7 +18,9 @@ def load_config(scenario: str | None):
     from bmdsim.scenario.schema import parse_scenario, read_scenario_text
 
     try:
-        if scenario is None or (scenario in preset_names() and not Path(scenario).exists()):
+        # a preset name wins over a folder of that name (e.g. the results of `--out northeast-asia-2014`),
+        # which can never be a scenario; a file of that name is the user's own scenario and wins
+        if scenario is None or (scenario in preset_names() and not Path(scenario).is_file()):
             name = scenario or DEFAULT_PRESET
             file, text = f"preset:{name}", preset_text(name)
         else:
