@@ -111,16 +111,10 @@ def vehicle_reach(vehicle: Vehicle, alt_m: float, *, t_max_s: float, lat_rad: fl
                   output_step_s: float = 0.5, azimuth_rad: float = math.radians(90.0)) -> Reach:
     """:func:`reach_at_altitude` for any single- or multi-stage ``vehicle`` (ground range to 1 output step),
     fired at ``azimuth_rad`` (default due east)."""
-    earth = earth or EarthModel()
     pitch = np.radians(np.linspace(1.0, 89.0, n_pitch))
-    plan = plan_powered(vehicle, lat_rad, lon_rad, 0.0, azimuth_rad, pitch, earth=earth)
-    tr = propagate(plan, earth, output_step_s=output_step_s, t_max_s=t_max_s + 1.0)
-    lat, lon, alt = ecef_to_geodetic(tr.r_ecef_m.reshape(-1, 3), earth.ellipsoid)
-    shape = tr.r_ecef_m.shape[:2]
-    ground = surface_distance(np.full(lat.shape, lat_rad), np.full(lat.shape, lon_rad), lat, lon,
-                              earth.ellipsoid).reshape(shape)
-    alt = alt.reshape(shape)
-    t = tr.t_s[None, :] - tr.t_launch_s[:, None]
+    t, ground, alt = fly_fan(vehicle, pitch, lat_rad=lat_rad, lon_rad=lon_rad, azimuth_rad=azimuth_rad,
+                             earth=earth or EarthModel(), t_max_s=t_max_s + 1.0, output_step_s=output_step_s)
+    t = np.broadcast_to(t, ground.shape)
     ok = (alt >= alt_m) & (t <= t_max_s) & np.isfinite(ground)
     best = np.where(ok, ground, -np.inf)
     i, j = np.unravel_index(np.argmax(best), best.shape)
@@ -195,14 +189,20 @@ def arc_fan(cfg: InterceptorConfig, earth: EarthModel | None = None) -> tuple[np
     fired east at 37 deg N and as much less fired west (measured in tests/engagement/test_lofted_flyout.py).
     NaN after impact.
     """
-    earth = earth or EarthModel(rotation=False)
-    lat, lon = math.radians(37.0), math.radians(135.0)
-    pitch = np.radians(ARC_PITCH_DEG)
-    plan = plan_powered(equivalent_vehicle(cfg), lat, lon, 0.0, math.radians(90.0), pitch, earth=earth)
-    tr = propagate(plan, earth, output_step_s=ARC_OUTPUT_STEP_S, t_max_s=ARC_T_MAX_S)
-    la, lo, alt = ecef_to_geodetic(tr.r_ecef_m.reshape(-1, 3), earth.ellipsoid)
+    return fly_fan(equivalent_vehicle(cfg), np.radians(ARC_PITCH_DEG), lat_rad=math.radians(37.0),
+                   lon_rad=math.radians(135.0), azimuth_rad=math.radians(90.0),
+                   earth=earth or EarthModel(rotation=False), t_max_s=ARC_T_MAX_S, output_step_s=ARC_OUTPUT_STEP_S)
+
+
+def fly_fan(vehicle: Vehicle, pitch_end_rad: np.ndarray, *, lat_rad: float, lon_rad: float, azimuth_rad: float,
+            earth: EarthModel, t_max_s: float, output_step_s: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``vehicle`` launched from the ground at each pitch-program end angle: time since launch (k,), and the
+    ground range from the launch point and geodetic height of each flight (p, k), NaN after impact."""
+    plan = plan_powered(vehicle, lat_rad, lon_rad, 0.0, azimuth_rad, pitch_end_rad, earth=earth)
+    tr = propagate(plan, earth, output_step_s=output_step_s, t_max_s=t_max_s)
+    lat, lon, alt = ecef_to_geodetic(tr.r_ecef_m.reshape(-1, 3), earth.ellipsoid)
     shape = tr.r_ecef_m.shape[:2]
-    ground = surface_distance(np.full(la.shape, lat), np.full(la.shape, lon), la, lo, earth.ellipsoid)
+    ground = surface_distance(np.full(lat.shape, lat_rad), np.full(lat.shape, lon_rad), lat, lon, earth.ellipsoid)
     return tr.t_s - tr.t_launch_s[0], ground.reshape(shape), alt.reshape(shape)
 
 
