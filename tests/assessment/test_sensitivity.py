@@ -127,6 +127,11 @@ def test_tornado_table_and_outputs(tiny_spec, tmp_path):
     pk = t.set_index("path").loc["catalog.interceptors.pac-3-cri.single_shot_pk"]
     assert pk["national_high"] <= pk["national_low"]
     files = write_outputs(res, tmp_path)
+    from bmdsim.report.answers import tornado_answer
+
+    text = tornado_answer(res).render("table", width=80)
+    assert all(len(line) <= 80 for line in text.splitlines()) and "tied at nominal" in text
+    assert len(tornado_answer(res).render("csv").splitlines()) == len(t) + 1
     assert pd.read_parquet(tmp_path / "sensitivity.parquet").equals(t)
     assert (tmp_path / "sensitivity.csv").exists() and len(files) >= 2
     with pytest.raises(SweepError, match="--metric: unknown metric 'leak'"):

@@ -339,27 +339,6 @@ def _break_even(rows: list[dict], inputs: list[Input], d0: float, run_all, bisec
 
 # ---------------------------------------------------------------- output ---------------------------------
 
-def tornado_text(result: SensitivityResult, limit: int = 30) -> str:
-    """The tornado table as plain text (inputs by swing), with the break-even column when comparing."""
-    t = result.table
-    what = (f"{result.metric}: {result.compare[1]} - {result.compare[0]}" if result.compare
-            else f"{result.metric} of {result.architecture}")
-    lines = [f"sensitivity of {what} ({result.replications} replications, seed {result.seed}, common random "
-             "numbers)"]
-    head = f"{'input':48s} {'low':>10s} {'high':>10s} {'at low':>9s} {'at high':>9s} {'swing':>8s}"
-    lines.append(head + ("  break-even" if result.compare else ""))
-    for _, r in t.head(limit).iterrows():
-        line = (f"{r['input'][:48]:48s} {r['low']:10.4g} {r['high']:10.4g} {r['score_low']:9.3f} "
-                f"{r['score_high']:9.3f} {r['swing']:8.3f}")
-        if result.compare:
-            line += (f"  {r['break_even']:.4g} (+/- {r['bracket'] / 2:.2g})" if r["flips"]
-                     else f"  {r['conclusion']}")
-        lines.append(line)
-    if len(t) > limit:
-        lines.append(f"... {len(t) - limit} more inputs in sensitivity.csv")
-    return "\n".join(lines)
-
-
 def write_outputs(result: SensitivityResult, out: Path) -> list[Path]:
     """``sensitivity.parquet`` and ``.csv`` (chart data), and a tornado PNG if matplotlib is installed."""
     out = Path(out)

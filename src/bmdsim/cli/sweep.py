@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from bmdsim.cli._common import BadInput
+from bmdsim.cli.report import FORMAT_OPTION
 
 
 def _say(text: str) -> None:
@@ -86,11 +87,13 @@ def sweep(scenario: str, varies: tuple[str, ...], replications: int | None, out_
               help="Bisection steps refining each break-even value.")
 @click.option("--only", "only", multiple=True, metavar="TEXT",
               help="Vary only the inputs whose name or path contains TEXT (repeatable).")
+@FORMAT_OPTION
 def sensitivity(scenario: str, metric: str, compare: str | None, replications: int | None, out_dir: str,
-                scheduler: str | None, workers: int, bisections: int, only: tuple[str, ...]) -> None:
+                scheduler: str | None, workers: int, bisections: int, only: tuple[str, ...], fmt: str) -> None:
     """One-at-a-time sensitivity of SCENARIO over every stated range: tornado table and break-even values."""
-    from bmdsim.assessment.sensitivity import run_sensitivity, tornado_text, write_outputs
+    from bmdsim.assessment.sensitivity import run_sensitivity, write_outputs
     from bmdsim.cli.run import load_config
+    from bmdsim.report.answers import tornado_answer
     from bmdsim.scenario.errors import InputError
 
     config, file, lines = load_config(scenario)
@@ -108,5 +111,5 @@ def sensitivity(scenario: str, metric: str, compare: str | None, replications: i
         raise BadInput(f"--out: cannot write to {out_dir}: {exc.strerror or exc}") from None
     if sys.stderr.isatty():
         click.echo("", err=True)
-    click.echo(tornado_text(result))
-    click.echo(f"wrote {', '.join(str(f) for f in files)}")
+    click.echo(tornado_answer(result).render(fmt))
+    click.echo(f"wrote {', '.join(str(f) for f in files)}", err=fmt != "table")

@@ -290,3 +290,31 @@ def render_answers(runs: list[RunFiles], fmt: str = "table", width: int | None =
     if fmt == "csv":
         return "\n\n".join(f"# {a.title}\n{a.render('csv')}" for a in items)
     return "\n\n".join(a.render(fmt, width) for a in items)
+
+
+def tornado_answer(result, limit: int = 30) -> Answer:
+    """The sensitivity tornado table (inputs by swing) as an :class:`Answer`, with the break-even column when
+    two architectures are compared (``result``: :class:`bmdsim.assessment.sensitivity.SensitivityResult`)."""
+    t = result.table
+    what = (f"{result.metric}: {result.compare[1]} - {result.compare[0]}" if result.compare
+            else f"{result.metric} of {result.architecture}")
+    columns = [Column("input", "input", "<"), Column("low", "low"), Column("high", "high"),
+               Column("score_low", "at low"), Column("score_high", "at high"), Column("swing", "swing")]
+    if result.compare:
+        columns.append(Column("break_even", "break-even", "<", prose=True))
+    rows, raw = [], []
+    for _, r in t.head(limit).iterrows():
+        row = [r["input"], f"{r['low']:.4g}", f"{r['high']:.4g}", fmt_num(r["score_low"], 3, signed=True),
+               fmt_num(r["score_high"], 3, signed=True), fmt_num(r["swing"], 3)]
+        values = [r["input"], r["low"], r["high"], r["score_low"], r["score_high"], r["swing"]]
+        if result.compare:
+            flips = bool(r["flips"])
+            row.append(f"{r['break_even']:.4g} (± {r['bracket'] / 2:.2g})" if flips else str(r["conclusion"]))
+            values.append(float(r["break_even"]) if flips else str(r["conclusion"]))
+        rows.append(row)
+        raw.append(values)
+    notes = [f"... {len(t) - limit} more inputs in sensitivity.csv"] if len(t) > limit else []
+    notes.append("One input at a time from its low to its high figure, the others nominal; swing = |at high - at "
+                 "low|; break-even: the value at which the comparison changes sign, ± half its bracket.")
+    return Answer(f"Sensitivity of {what} ({result.replications} replications, seed {result.seed}, common random "
+                  "numbers)", columns, rows, raw, tuple(notes))
