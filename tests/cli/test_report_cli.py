@@ -124,3 +124,17 @@ def test_progress_prints_plain_lines_with_counters_when_piped(monkeypatch):
 def test_unknown_scenario_names_the_presets(capsys, monkeypatch):
     status, _, err = run_cli(capsys, monkeypatch, "run", "korea-shortrange")
     assert status == 2 and "did you mean korea-short-range" in err and len(err.strip().splitlines()) == 1
+
+
+def test_lofted_tests_command_fits_80_columns_and_gives_json(capsys, monkeypatch):
+    """`bmdsim lofted-tests KEY`: the published test flown again, as a table that fits 80 columns and as json
+    whose flight-time difference is the one tests/flight/test_lofted_tests.py bounds."""
+    monkeypatch.setenv("COLUMNS", "80")
+    status, out, err = run_cli(capsys, monkeypatch, "lofted-tests", "hwasong-15-2017-11-29")
+    assert status == 0, err
+    assert all(len(line) <= 80 for line in out.splitlines()) and "hwasong-15-2017-11-29*" in out
+    status, out, _ = run_cli(capsys, monkeypatch, "lofted-tests", "hwasong-15-2017-11-29", "--format", "json")
+    (row,) = json.loads(out)
+    assert row["published_time_s"] == 3180 and abs(row["difference"]) < 0.05
+    status, _, err = run_cli(capsys, monkeypatch, "lofted-tests", "hwasong-99")
+    assert status == 2 and "unknown test" in err
