@@ -1,7 +1,7 @@
 """Invariants of an assessment, property-based over randomized architectures, sensor sets and shooters.
 
 The raids of the small scenario (tests/assessment/conftest.py) are flown and sensed once per session;
-hypothesis then draws which sensors are on, which agreements exist (provider, receiver, latency, relay,
+hypothesis then draws which sensors are on (under the nominal and the aspect RCS model), which agreements exist (provider, receiver, latency, relay,
 flows), and which shooters are deployed, and checks properties that must hold for every such scenario:
 
 - switching on a sensor never delays any nation's first fire-control-quality time, never loses a track;
@@ -28,11 +28,18 @@ NATIONS = ("US", "JP", "ROK")
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
-@pytest.fixture(scope="module")
-def pipe(small_run):
+@pytest.fixture(scope="module", params=["nominal", "aspect"])
+def pipe(small_run, request):
+    """The small scenario's pipeline under each RCS model: the sensor and releasability invariants must hold
+    whichever model sets the looks' RCS."""
+    from bmdsim.assessment.build import resolve
     from bmdsim.assessment.run import Pipeline
+    from bmdsim.scenario.schema import RcsSettings
 
-    return Pipeline(small_run.scenario, small_run.trajectories)
+    if request.param == "nominal":
+        return Pipeline(small_run.scenario, small_run.trajectories)
+    cfg = small_run.scenario.config.model_copy(update={"rcs": RcsSettings(model="aspect")})
+    return Pipeline(resolve(cfg, file="small.yaml"), small_run.trajectories)
 
 
 @pytest.fixture(scope="module")
