@@ -162,3 +162,29 @@ def test_terminal_envelopes_are_not_kinematic(key):
     big = arc_table(dataclasses.replace(cfg, max_alt_m=4 * cfg.max_alt_m))
     assert big.reach_m()[int(cfg.min_alt_m // ARC_ALT_STEP_M)] > 1.5 * cfg.max_range_m
     assert big.apogee_m > cfg.max_alt_m
+
+
+@pytest.mark.parametrize("key", ["sm-3-ia", "sm-3-ib", "sm-3-iia", "thaad", "gbi", "l-sam"])
+def test_arc_table_is_physical_above_the_floor(key):
+    """For every catalog arc interceptor, at every tabulated altitude from its floor up: the reachable ground
+    ranges form one interval from straight above the launcher out (no holes), the shortest time of flight never falls with
+    ground range (going farther at one altitude cannot be quicker), and no point is reached faster than the
+    chord at the burnout speed (the interceptor never flies faster than its burnout speed, less gravity and
+    drag). Below the floor the fan's flattest flight (1 deg) limits the table near the ground, which fire
+    control never reads."""
+    cfg = interceptor_config(key)
+    table = cfg.arc
+    tof = table.tof_s
+    j0 = int(np.ceil(cfg.min_alt_m / table.alt_step_m))
+    r = SPHERE_RADIUS_M
+    for j in range(j0, tof.shape[0]):
+        ok = np.isfinite(tof[j])
+        if not ok.any():
+            continue
+        idx = np.flatnonzero(ok)
+        assert idx[0] == 0 and np.all(np.diff(idx) == 1), (key, j)
+        assert np.all(np.diff(tof[j, ok]) >= -1e-9), (key, j)
+        h = j * table.alt_step_m
+        d = idx * table.range_step_m
+        chord = np.sqrt((r + h) ** 2 + r**2 - 2 * (r + h) * r * np.cos(d / r))
+        assert np.all(chord <= cfg.burnout_speed_mps * tof[j, ok] + 1e-6), (key, j)

@@ -268,6 +268,10 @@ def arc_table(cfg: InterceptorConfig, earth: EarthModel | None = None) -> ArcTab
             tt = np.where((d_grid[None, :] >= lo) & (d_grid[None, :] <= hi),
                           ta[:, None] + w * (tb - ta)[:, None], np.inf)
             tof[j] = tt.min(axis=0)
+            # the vertical flight drifts a few metres off the launcher (J2): the point straight above takes
+            # no longer than the next column's
+            if not np.isfinite(tof[j, 0]) and np.isfinite(tof[j, 1]):
+                tof[j, 0] = tof[j, 1]
         return {"tof": tof, "scalars": np.array([ARC_ALT_STEP_M, range_step, top])}
 
     key = (cfg, "arc", earth or EarthModel(rotation=False), EQUIVALENT_ISP_S, PITCH_FRACTION, ARC_T_MAX_S)
