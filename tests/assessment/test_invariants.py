@@ -1,8 +1,9 @@
 """Invariants of an assessment, property-based over randomized architectures, sensor sets and shooters.
 
 The raids of the small scenario (tests/assessment/conftest.py) are flown and sensed once per session;
-hypothesis then draws which sensors are on (under the nominal and the aspect RCS model), which agreements exist (provider, receiver, latency, relay,
-flows), and which shooters are deployed, and checks properties that must hold for every such scenario:
+hypothesis then draws which sensors are on (under the nominal and the aspect RCS model), which agreements
+exist (provider, receiver, latency, relay, flows), and which shooters are deployed, and checks properties
+that must hold for every such scenario:
 
 - switching on a sensor never delays any nation's first fire-control-quality time, never loses a track;
 - releasability: changing what a nation may not receive (tracks of sensors it has no agreement for,
