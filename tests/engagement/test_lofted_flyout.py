@@ -170,8 +170,8 @@ def test_arc_table_is_physical_above_the_floor(key):
     ranges form one interval from straight above the launcher out (no holes), the shortest time of flight
     never falls with ground range (going farther at one altitude cannot be quicker), and no point is reached
     faster than the chord at the burnout speed (the interceptor never flies faster than its burnout speed,
-    less gravity and drag). Below the floor the fan's flattest flight (1 deg) limits the table near the ground, which fire
-    control never reads."""
+    less gravity and drag). Below the floor the fan's flattest flight (1 deg) limits the table near the
+    ground, which fire control never reads."""
     cfg = interceptor_config(key)
     table = cfg.arc
     tof = table.tof_s
