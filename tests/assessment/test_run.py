@@ -113,3 +113,14 @@ def test_spent_stages_are_separate_radar_objects(small_text):
     seen_tank = (t["detections"] > 0).sum()
     seen_rv = (rv[rv["threat"].isin(separating)]["detections"] > 0).sum()
     assert seen_tank >= seen_rv
+
+
+def test_tracker_lift_bounds_only_for_quasi_ballistic_threats():
+    """Tracks of a quasi-ballistic threat assume the catalog's upper L/D (KN-23: 4.0, threats.yaml
+    quasi_ballistic.lift_to_drag.high); a raid without one leaves the tracker untouched (None)."""
+    from bmdsim.assessment.run import tracker_lift_bounds
+
+    assert tracker_lift_bounds(("kn-23", "nodong"), ("minimum-energy", "minimum-energy")) is None
+    np.testing.assert_array_equal(
+        tracker_lift_bounds(("kn-23", "kn-23", "nodong"), ("minimum-energy", "quasi-ballistic", "minimum-energy")),
+        [0.0, 4.0, 0.0])

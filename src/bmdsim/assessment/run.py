@@ -39,6 +39,7 @@ from bmdsim.network.share import (
     share,
     warning_arrival_s,
 )
+from bmdsim.scenario.catalog import load_threat_catalog
 from bmdsim.scenario.errors import InputError
 from bmdsim.sensors.infrared import InfraredCues
 from bmdsim.sensors.observe import DetectionSummary, observe
@@ -141,6 +142,25 @@ class StageCache:
         return self.flights[key]
 
 
+def tracker_lift_bounds(missile: tuple[str, ...], profile: tuple[str, ...]) -> F64 | None:
+    """The lift-to-drag bound each threat's tracks assume (tracking.track), shape (n,), or None if none lifts.
+
+    A threat flying the ``quasi-ballistic`` profile is one whose class the defence knows to manoeuvre (the
+    raid names it, as association by truth names the threat): its tracks carry the lift manoeuvre noise
+    sized to the upper end of the catalog's L/D range (``quasi_ballistic.lift_to_drag.high``, else its
+    value; 4.0 for the KN-23). Every other threat gets 0, so its tracks are unchanged.
+    """
+    if "quasi-ballistic" not in profile:
+        return None
+    catalog = load_threat_catalog().missiles
+    bounds = np.zeros(len(missile))
+    for j, (m, p) in enumerate(zip(missile, profile, strict=True)):
+        qb = catalog[m].quasi_ballistic
+        if p == "quasi-ballistic" and qb is not None:
+            bounds[j] = qb.lift_to_drag.high if qb.lift_to_drag.high is not None else qb.lift_to_drag.value
+    return bounds
+
+
 class Pipeline:
     """The stages of one scenario, with what is reused between architectures (module notes)."""
 
@@ -167,6 +187,7 @@ class Pipeline:
         self._fire_control: dict[bytes, FireControlResult] = {}
         self._geometry: dict = {}
         self._spent_seen: dict[bytes, DetectionSummary] = {}
+        self.lift_to_drag = tracker_lift_bounds(sc.threats.missile, sc.threats.profile)
 
     def _sense_and_track(self, cue_s: F64) -> tuple[DetectionSummary, SensorTracks]:
         """Each radar's detections and own tracks given the cue each receives, reusing earlier ones."""
@@ -180,7 +201,7 @@ class Pipeline:
             obs = self.timer("sensing", sense, self.tr, sites, self.sc.seeds.sequence("radar"), rcs=self.rcs,
                              cue_time_s=cue_s[todo])
             tracks = self.timer("tracking", track_each_sensor, obs.measurements, self.grid, TrackerConfig(),
-                                self.sc.earth, n_threats=self.tr.n)
+                                self.sc.earth, n_threats=self.tr.n, lift_to_drag=self.lift_to_drag)
             for j, i in enumerate(todo):
                 summ = obs.summary
                 row = DetectionSummary(sensor_name=(summ.sensor_name[j],), threat=summ.threat,

@@ -2,10 +2,10 @@
 
 The same arithmetic as :func:`bmdsim.tracking.ekf.predict` with a :class:`~bmdsim.tracking.dynamics.
 BallisticModel` (RK4 state step, ``Φ = I + F h + F^2 h^2 / 2`` at the midpoint, ``P ← Φ P Φ^T + Q(h)``,
-symmetrized; the same substep rule), one track at a time with plain floats, so that a prediction of every
-live track costs one call instead of hundreds of small numpy operations. Results agree with the numpy path
-to round-off (relative 1e-12 after 600 s of coasting; tests/tracking/test_jit.py). Imported only when
-used (see :mod:`bmdsim.earth._kernels`).
+symmetrized, with the same drag and lift noise terms; the same substep rule), one track at a time with
+plain floats, so that a prediction of every live track costs one call instead of hundreds of small numpy
+operations. Results agree with the numpy path to round-off (relative 1e-12 after 600 s of coasting;
+tests/tracking/test_jit.py). Imported only when used (see :mod:`bmdsim.earth._kernels`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from bmdsim.earth._jit import approx_height, density_fast, geodetic_height, grav
 njit = numba.njit(cache=True, nogil=True)
 
 # layout of the parameter vector (see params_of)
-(GM, J2, RE, OMEGA, DRAG, ELL_A, ELL_B, ELL_E2, ELL_F, Q, BETA, EPS, TAU_C, CEILING, SUBSTEP, FRAC) = range(16)
+(GM, J2, RE, OMEGA, DRAG, ELL_A, ELL_B, ELL_E2, ELL_F, Q, BETA, EPS, TAU_C, CEILING, SUBSTEP, FRAC,
+ TAU_L) = range(17)
 
 _DRHO_DH_STEP_M = 50.0
 _MIN_STEP_S = 0.05
@@ -35,7 +36,7 @@ def params_of(model) -> np.ndarray:
     return np.array([e.gm_m3_s2, e.j2, e.j2_radius_m, e.omega_rad_s, 1.0 if e.drag else 0.0, ell.a_m, ell.b_m,
                      ell.e2, ell.f, model.q_m2_s3, model.ballistic_coefficient_kg_m2, model.beta_rel_sigma,
                      model.drag_noise_corr_time_s, model.drag_ceiling_m, model.substep_s,
-                     model.drag_step_fraction])
+                     model.drag_step_fraction, model.lift_noise_corr_time_s])
 
 
 @njit
@@ -139,16 +140,22 @@ def _max_step(x, p):
 
 
 @njit
-def _noise_psd(x, p):
-    if p[DRAG] == 0.0:
-        return p[Q]
+def _noise_psd(x, p, ld):
+    """BallisticModel.noise_psd_m2_s3 of one state with lift-to-drag bound ``ld`` (0: no lift term)."""
     speed = math.sqrt(x[3] * x[3] + x[4] * x[4] + x[5] * x[5])
-    a_drag = _drag_factor(x, p)[0] * speed
-    return p[Q] + 2.0 * p[TAU_C] * (p[EPS] * a_drag) ** 2
+    if p[DRAG] == 0.0:
+        q = p[Q]
+    else:
+        a_drag = _drag_factor(x, p)[0] * speed
+        q = p[Q] + 2.0 * p[TAU_C] * (p[EPS] * a_drag) ** 2
+    if ld > 0.0:  # BallisticModel.lift_noise_psd_m2_s3
+        bound = ld * (_drag_factor(x, p)[0] * speed)
+        q = q + 2.0 * p[TAU_L] * bound * bound / 3.0
+    return q
 
 
 @njit
-def _predict_step(x, P, h, q_extra, p, x1, k1, k2, k3, k4, tmp, F, Phi, A):
+def _predict_step(x, P, h, q_extra, ld, p, x1, k1, k2, k3, k4, tmp, F, Phi, A):
     """One substep of one track, in place on ``x`` (6,) and ``P`` (6, 6)."""
     _derivative(x, p, k1)
     for i in range(6):
@@ -174,7 +181,7 @@ def _predict_step(x, P, h, q_extra, p, x1, k1, k2, k3, k4, tmp, F, Phi, A):
             for m in range(6):
                 s += F[i, m] * F[m, j]
             Phi[i, j] = (1.0 if i == j else 0.0) + F[i, j] + 0.5 * s
-    q = _noise_psd(x, p) + q_extra
+    q = _noise_psd(x, p, ld) + q_extra
     for i in range(6):  # A = Phi P
         for j in range(6):
             s = 0.0
@@ -203,26 +210,27 @@ def _predict_step(x, P, h, q_extra, p, x1, k1, k2, k3, k4, tmp, F, Phi, A):
 
 
 @njit
-def _predict_row(x, P, dt, q_extra, p, x1, k1, k2, k3, k4, tmp, F, Phi, A):
+def _predict_row(x, P, dt, q_extra, ld, p, x1, k1, k2, k3, k4, tmp, F, Phi, A):
     """One track carried forward by ``dt`` [s] in substeps, in place (see ekf.predict)."""
     rem = dt
     while rem != 0.0:
         n_left = max(math.ceil(abs(rem) / _max_step(x, p)), 1.0)
         h = rem / n_left
-        _predict_step(x, P, h, q_extra, p, x1, k1, k2, k3, k4, tmp, F, Phi, A)
+        _predict_step(x, P, h, q_extra, ld, p, x1, k1, k2, k3, k4, tmp, F, Phi, A)
         rem = 0.0 if n_left == 1.0 else rem - h
 
 
 @njit
-def predict(x_in, P_in, dt, q_extra, p):
-    """States (m, 6) and covariances (m, 6, 6) carried forward by ``dt`` (m,) [s] (see ekf.predict)."""
+def predict(x_in, P_in, dt, q_extra, ld, p):
+    """States (m, 6) and covariances (m, 6, 6) carried forward by ``dt`` (m,) [s], with extra noise density
+    ``q_extra`` (m,) and lift-to-drag bounds ``ld`` (m,) (see ekf.predict)."""
     m = x_in.shape[0]
     x_out = x_in.copy()
     P_out = P_in.copy()
     x1, k1, k2, k3, k4, tmp = np.empty(6), np.empty(6), np.empty(6), np.empty(6), np.empty(6), np.empty(6)
     F, Phi, A = np.empty((6, 6)), np.empty((6, 6)), np.empty((6, 6))
     for r in range(m):
-        _predict_row(x_out[r], P_out[r], dt[r], q_extra[r], p, x1, k1, k2, k3, k4, tmp, F, Phi, A)
+        _predict_row(x_out[r], P_out[r], dt[r], q_extra[r], ld[r], p, x1, k1, k2, k3, k4, tmp, F, Phi, A)
     return x_out, P_out
 
 
@@ -338,8 +346,10 @@ def update(x_in, P_in, z, sigma, r_sensor, R_enu):
 
 @njit
 def run_tracks(x0, P0, t0, alive0, ev_t, ev_code, ev_count, t_last_meas, meas_z, meas_sigma, meas_sensor, site_r,
-               site_R, n_grid, p, man_q, man_fading, man_enter, man_leave):
+               site_R, n_grid, p, man_q, man_fading, man_enter, man_leave, ld):
     """The tracker's rounds (tracker._run), one track at a time: predict to each event, update or record.
+
+    ``ld`` (n,) is each track's lift-to-drag bound (0: ballistic).
 
     Tracks are independent (association is by truth), so running each threat through its own event list is
     the same computation as the numpy path's rounds over all threats. Returns the grid states (n, k, 6),
@@ -365,7 +375,7 @@ def run_tracks(x0, P0, t0, alive0, ev_t, ev_code, ev_count, t_last_meas, meas_z,
         for e in range(ev_count[i]):
             te = ev_t[i, e]
             code = ev_code[i, e]
-            _predict_row(x, P, te - t, man_q if is_man else 0.0, p, x1, k1, k2, k3, k4, tmp, F, Phi, A)
+            _predict_row(x, P, te - t, man_q if is_man else 0.0, ld[i], p, x1, k1, k2, k3, k4, tmp, F, Phi, A)
             t = te
             if code >= 0:
                 sn = meas_sensor[code]

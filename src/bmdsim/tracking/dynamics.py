@@ -31,15 +31,37 @@ This follows the drag over four orders of magnitude, from 1e-2 m/s^2 at 80 km to
 ground, where a single endo-atmospheric ``q`` is either far too small low down or too large high up
 ([Zar09] ch. 8 shows how a filter with a mismatched drag model diverges).
 
+**Lift (manoeuvre noise).** A quasi-ballistic target (the KN-23 profile of :mod:`bmdsim.flight.dynamics`)
+adds an aerodynamic lift normal to its velocity, up to ``L/D`` times its drag, which this model omits.
+For a track told that its target may lift (a per-track bound ``(L/D)_max``, zero for a ballistic
+target) the omitted acceleration is treated as [Singer70]'s manoeuvre: a zero-mean first-order
+Gauss-Markov acceleration per axis of time constant τ_L (``lift_noise_corr_time_s``) and variance
+``A^2 / 3`` (Singer's distribution with no probability mass at ±A or 0: ``σ^2 = A^2/3 (1 + 4 P_max - P_0)``
+with ``P_max = P_0 = 0``), whose bound ``A = (L/D)_max |a_drag|`` is computed at the filter's own
+estimated state from its own drag model (assumed β, USSA76 density). Its white-noise limit adds
+
+    q_lift = 2 τ_L A^2 / 3
+
+to ``q`` ([BLK01] sec. 8.2, the Singer model, and sec. 6.2.2 on sizing a white-noise acceleration to a
+manoeuvre's velocity change over a sampling interval). Like the drag term it follows the dynamic
+pressure, so it vanishes above the drag ceiling and in the thin air past a low apogee, where lift is
+negligible too, and reaches tens of m/s^2 in the pull-up at 20-30 km. It is isotropic, not confined to
+the lift's direction: a simple, conservative choice (the along-track error it adds is small beside
+the cross-range error of a radar). [Zar09] ch. 9 and 14 show the same trade: a filter whose process
+noise is too small for the target's manoeuvre diverges, one sized to it stays consistent at the cost
+of larger errors.
+
 Validity: unpowered flight. Thrust is not modelled; a boosting target is followed only as far as the
 process noise allows (docs/methods/tracking.md).
 
 References
 ----------
 .. [BLK01] Y. Bar-Shalom, X. R. Li and T. Kirubarajan, *Estimation with Applications to Tracking and
-   Navigation*, Wiley (2001), sec. 6.2.2 (continuous white-noise acceleration), 10.3 (EKF prediction).
+   Navigation*, Wiley (2001), sec. 6.2.2 (continuous white-noise acceleration), 8.2 (the Singer
+   manoeuvring-target model), 10.3 (EKF prediction).
 .. [Zar09] P. Zarchan and H. Musoff, *Fundamentals of Kalman Filtering: A Practical Approach*, 3rd ed.,
-   AIAA (2009), ch. 8 (drag and falling object) and ch. 9 (cannon-launched projectile tracking).
+   AIAA (2009), ch. 8 (drag and falling object), ch. 9 (cannon-launched projectile tracking) and
+   ch. 14 (process noise and filter divergence).
 .. [Singer70] R. A. Singer, "Estimating optimal tracking filter performance for manned maneuvering
    targets", IEEE Trans. Aerospace and Electronic Systems AES-6(4):473-483 (1970).
 .. [Vallado] D. A. Vallado, *Fundamentals of Astrodynamics and Applications*, 4th ed. (2013), eq. 8-31
@@ -85,8 +107,9 @@ class MotionModel(Protocol):
         """Longest integration substep allowed at each state [s], shape (m,)."""
         ...
 
-    def noise_psd_m2_s3(self, x_ecef: F64) -> F64:
-        """White-noise acceleration spectral density per axis [m^2/s^3], shape (m,)."""
+    def noise_psd_m2_s3(self, x_ecef: F64, lift_to_drag: F64 | None = None) -> F64:
+        """White-noise acceleration spectral density per axis [m^2/s^3], shape (m,); ``lift_to_drag``
+        (m,) bounds each target's lift where the model can size it (None: no lift term)."""
         ...
 
 
@@ -146,6 +169,9 @@ class BallisticModel:
     drag_step_fraction : float
         Where drag matters, substeps are also kept below this fraction of the time in which drag changes
         (see :meth:`max_step_s`).
+    lift_noise_corr_time_s : float
+        Time constant τ_L [s] of the Singer manoeuvre acceleration standing for a lifting target's lift
+        (module notes); used only for rows given a lift-to-drag bound.
     """
 
     is_linear = False
@@ -157,6 +183,7 @@ class BallisticModel:
     drag_ceiling_m: float = 100e3
     substep_s: float = 5.0
     drag_step_fraction: float = 0.1
+    lift_noise_corr_time_s: float = 2.0
 
     def _drag_factor(self, r: F64, v: F64) -> tuple[F64, F64, F64]:
         """rho |v| / 2β [1/s], density [kg/m^3] and height [m] per row; zero drag above the ceiling."""
@@ -230,13 +257,43 @@ class BallisticModel:
             step = np.maximum(step, _MIN_STEP_S)
         return step
 
-    def noise_psd_m2_s3(self, x_ecef: F64) -> F64:
-        """``q + 2 τ (ε |a_drag|)^2`` [m^2/s^3], shape (m,): ``q_m2_s3`` in vacuum and above the ceiling."""
+    def noise_psd_m2_s3(self, x_ecef: F64, lift_to_drag: F64 | None = None) -> F64:
+        """``q + 2 τ (ε |a_drag|)^2 + 2 τ_L ((L/D) |a_drag|)^2 / 3`` [m^2/s^3], shape (m,).
+
+        The drag term is zero in vacuum (``earth.drag`` off) and above the ceiling; the lift term (module
+        notes) is added on rows whose ``lift_to_drag`` (m,) bound is positive, sized by the filter's drag
+        model whether or not ``earth.drag`` applies it (as :func:`bmdsim.flight.dynamics.
+        lift_acceleration` does). Rows with a zero bound, or ``lift_to_drag=None``, get exactly the
+        ballistic value.
+        """
+        v = x_ecef[:, 3:]
         if not self.earth.drag:
-            return np.full(x_ecef.shape[0], self.q_m2_s3)
+            q = np.full(x_ecef.shape[0], self.q_m2_s3)
+        else:
+            a_drag = self._drag_factor(x_ecef[:, :3], v)[0] * np.sqrt(np.einsum("ij,ij->i", v, v))
+            q = self.q_m2_s3 + 2.0 * self.drag_noise_corr_time_s * (self.beta_rel_sigma * a_drag) ** 2
+        if lift_to_drag is not None:
+            q = q + self.lift_noise_psd_m2_s3(x_ecef, lift_to_drag)
+        return q
+
+    def lift_noise_psd_m2_s3(self, x_ecef: F64, lift_to_drag: F64) -> F64:
+        """Singer white-noise limit ``2 τ_L A^2 / 3`` with ``A = (L/D) |a_drag|`` [m^2/s^3], shape (m,).
+
+        Parameters
+        ----------
+        x_ecef : ndarray, shape (m, 6)
+            Estimated ECEF states [m, m/s].
+        lift_to_drag : ndarray, shape (m,)
+            Bound on each target's lift-to-drag ratio; zero (or negative) rows give exactly zero.
+
+        Sanity anchor: at 25 km (rho = 0.040 kg/m^3) and 2 km/s with β = 5,000 kg/m^2 the drag is
+        16 m/s^2; with L/D <= 4 the bound is 64 m/s^2 (6.5 g) and, with τ_L = 2 s, ``q_lift = 5.5e3``.
+        """
+        ld = np.asarray(lift_to_drag, dtype=float)
         v = x_ecef[:, 3:]
         a_drag = self._drag_factor(x_ecef[:, :3], v)[0] * np.sqrt(np.einsum("ij,ij->i", v, v))
-        return self.q_m2_s3 + 2.0 * self.drag_noise_corr_time_s * (self.beta_rel_sigma * a_drag) ** 2
+        bound = np.maximum(ld, 0.0) * a_drag
+        return np.where(ld > 0.0, 2.0 * self.lift_noise_corr_time_s * bound * bound / 3.0, 0.0)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -266,8 +323,9 @@ class ConstantVelocityModel:
         """No limit: one step is exact for a linear model, shape (m,)."""
         return np.full(x_ecef.shape[0], np.inf)
 
-    def noise_psd_m2_s3(self, x_ecef: F64) -> F64:
-        """``q_m2_s3`` for every row, shape (m,)."""
+    def noise_psd_m2_s3(self, x_ecef: F64, lift_to_drag: F64 | None = None) -> F64:
+        """``q_m2_s3`` for every row, shape (m,). This model has no drag to size a lift bound by, so
+        ``lift_to_drag`` is ignored: ``q_m2_s3`` must cover any manoeuvre."""
         return np.full(x_ecef.shape[0], self.q_m2_s3)
 
 

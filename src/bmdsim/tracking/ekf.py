@@ -13,7 +13,9 @@ The state is integrated with classical RK4 over substeps no longer than the moti
 
     Φ ≈ I + F h + F^2 h^2 / 2,     F = ∂f/∂x at the substep's midpoint ((x0 + x1) / 2),
 
-followed by ``P ← Φ P Φ^T + Q(h)``. Why a second-order series rather than integrating dΦ/dt = F Φ: in
+followed by ``P ← Φ P Φ^T + Q(h)``, ``Q`` from the model's spectral density at the substep's start
+(including, for a target given a lift bound, the Singer manoeuvre term of
+:mod:`bmdsim.tracking.dynamics`). Why a second-order series rather than integrating dΦ/dt = F Φ: in
 vacuum ``F = [[0, I], [G, C]]`` with the gravity gradient ``|G| <= 2 GM / R^3 = 3.1e-6 /s^2`` and the
 Coriolis term ``|C| = 2Ω = 1.5e-4 /s``; the first neglected term, ``F^3 h^3 / 6``, is then
 ``G h^3 / 6 ≈ 6e-5 s`` in the position-velocity block, 1.3e-5 of its value ``h = 5 s``; evaluating F at
@@ -62,10 +64,11 @@ _EYE6 = np.eye(6)
 class Filter(Protocol):
     """A recursive filter over a batch of tracks: what the tracker calls (an EKF here; a UKF could follow)."""
 
-    def predict(self, x_ecef: F64, P_ecef: F64, dt_s: F64,
-                q_extra_m2_s3: F64 | None = None) -> tuple[F64, F64]:
+    def predict(self, x_ecef: F64, P_ecef: F64, dt_s: F64, q_extra_m2_s3: F64 | None = None,
+                lift_to_drag: F64 | None = None) -> tuple[F64, F64]:
         """States (m, 6) and covariances (m, 6, 6) carried forward by ``dt_s`` (m,) [s], with
-        ``q_extra_m2_s3`` (m,) added to the model's white-noise acceleration density."""
+        ``q_extra_m2_s3`` (m,) added to the model's white-noise acceleration density and ``lift_to_drag``
+        (m,) each target's lift bound (the model's lift noise; None: none)."""
         ...
 
     def update(self, x_ecef: F64, P_ecef: F64, z: F64, sigma: F64, r_sensor_ecef_m: F64,
@@ -151,7 +154,7 @@ def solve_spd3(S: F64, B: F64) -> F64:
 
 
 def predict_step(x_ecef: F64, P_ecef: F64, h_s: F64, model: MotionModel,
-                 q_extra_m2_s3: F64 | None = None) -> tuple[F64, F64]:
+                 q_extra_m2_s3: F64 | None = None, lift_to_drag: F64 | None = None) -> tuple[F64, F64]:
     """One substep: RK4 for the state, ``Φ = I + F h + F^2 h^2/2`` and ``Q(h)`` for the covariance.
 
     Parameters
@@ -163,6 +166,9 @@ def predict_step(x_ecef: F64, P_ecef: F64, h_s: F64, model: MotionModel,
     model : MotionModel
     q_extra_m2_s3 : ndarray, shape (m,), optional
         Added to the model's white-noise acceleration spectral density [m^2/s^3].
+    lift_to_drag : ndarray, shape (m,), optional
+        Each target's lift-to-drag bound, for the model's lift noise
+        (:meth:`~bmdsim.tracking.dynamics.BallisticModel.lift_noise_psd_m2_s3`); None or zero: none.
 
     Returns
     -------
@@ -175,7 +181,7 @@ def predict_step(x_ecef: F64, P_ecef: F64, h_s: F64, model: MotionModel,
         Phi = _EYE6 + F  # F^2 = 0 for constant velocity: exact
     else:
         Phi = _EYE6 + F + 0.5 * (F @ F)
-    q = model.noise_psd_m2_s3(x_ecef)
+    q = model.noise_psd_m2_s3(x_ecef) if lift_to_drag is None else model.noise_psd_m2_s3(x_ecef, lift_to_drag)
     if q_extra_m2_s3 is not None:
         q = q + q_extra_m2_s3
     P1 = Phi @ P_ecef @ Phi.transpose(0, 2, 1) + process_noise(h_s, q)
@@ -183,7 +189,7 @@ def predict_step(x_ecef: F64, P_ecef: F64, h_s: F64, model: MotionModel,
 
 
 def predict(x_ecef: F64, P_ecef: F64, dt_s: F64, model: MotionModel,
-            q_extra_m2_s3: F64 | None = None) -> tuple[F64, F64]:
+            q_extra_m2_s3: F64 | None = None, lift_to_drag: F64 | None = None) -> tuple[F64, F64]:
     """Carry states and covariances forward by ``dt_s`` (m,) [s], in substeps the model allows.
 
     Before each substep the remaining interval is split into ``ceil(remaining / max_step)`` equal parts
@@ -191,48 +197,52 @@ def predict(x_ecef: F64, P_ecef: F64, dt_s: F64, model: MotionModel,
     it goes) and one of them is taken; rows that are done drop out, so one long coast does not slow the
     others. A linear model (``max_step = inf``) takes the whole interval in one exact step.
     ``dt_s`` may be zero (no change) or negative (backward prediction, used by tests only);
-    ``q_extra_m2_s3`` (m,), if given, is added to the model's process noise density.
+    ``q_extra_m2_s3`` (m,), if given, is added to the model's process noise density; ``lift_to_drag``
+    (m,), if given, bounds each target's lift (the model's lift noise, evaluated at every substep).
     """
     if jit_enabled() and isinstance(model, BallisticModel):
-        return _predict_compiled(x_ecef, P_ecef, dt_s, model, q_extra_m2_s3)
+        return _predict_compiled(x_ecef, P_ecef, dt_s, model, q_extra_m2_s3, lift_to_drag)
     x, P = x_ecef.copy(), P_ecef.copy()
     remaining = np.asarray(dt_s, dtype=float).copy()
     rows = np.flatnonzero(remaining != 0.0)
     while rows.size:
         if rows.size == x.shape[0]:  # every row steps: no gathers and scatters
-            x, P, remaining = _substep(x, P, remaining, model, q_extra_m2_s3)
+            x, P, remaining = _substep(x, P, remaining, model, q_extra_m2_s3, lift_to_drag)
         else:
             q_rows = None if q_extra_m2_s3 is None else q_extra_m2_s3[rows]
-            x[rows], P[rows], remaining[rows] = _substep(x[rows], P[rows], remaining[rows], model, q_rows)
+            ld_rows = None if lift_to_drag is None else lift_to_drag[rows]
+            x[rows], P[rows], remaining[rows] = _substep(x[rows], P[rows], remaining[rows], model, q_rows,
+                                                         ld_rows)
         rows = rows[remaining[rows] != 0.0]
     return x, P
 
 
 def _predict_compiled(x_ecef: F64, P_ecef: F64, dt_s: F64, model: BallisticModel,
-                      q_extra_m2_s3: F64 | None) -> tuple[F64, F64]:
+                      q_extra_m2_s3: F64 | None, lift_to_drag: F64 | None = None) -> tuple[F64, F64]:
     """:func:`predict` by the compiled kernel of :mod:`bmdsim.tracking._jit` (same arithmetic, one call)."""
     from bmdsim.tracking import _jit
 
     m = x_ecef.shape[0]
     dt = np.ascontiguousarray(np.broadcast_to(np.asarray(dt_s, dtype=float), (m,)))
     q_extra = np.zeros(m) if q_extra_m2_s3 is None else np.ascontiguousarray(q_extra_m2_s3, dtype=float)
+    ld = np.zeros(m) if lift_to_drag is None else np.ascontiguousarray(lift_to_drag, dtype=float)
     key = id(model)
     params = _PARAMS.get(key)
     if params is None or params[0] is not model:
         params = _PARAMS[key] = (model, _jit.params_of(model))
     return _jit.predict(np.ascontiguousarray(x_ecef, dtype=float), np.ascontiguousarray(P_ecef, dtype=float),
-                        dt, q_extra, params[1])
+                        dt, q_extra, ld, params[1])
 
 
 _PARAMS: dict[int, tuple[BallisticModel, F64]] = {}
 
 
-def _substep(x_ecef: F64, P_ecef: F64, remaining_s: F64, model: MotionModel,
-             q_extra_m2_s3: F64 | None) -> tuple[F64, F64, F64]:
+def _substep(x_ecef: F64, P_ecef: F64, remaining_s: F64, model: MotionModel, q_extra_m2_s3: F64 | None,
+             lift_to_drag: F64 | None = None) -> tuple[F64, F64, F64]:
     """One equal part of each row's remaining interval; returns the state, covariance and what remains."""
     n_left = np.maximum(np.ceil(np.abs(remaining_s) / model.max_step_s(x_ecef)), 1.0)
     h = remaining_s / n_left
-    x1, P1 = predict_step(x_ecef, P_ecef, h, model, q_extra_m2_s3)
+    x1, P1 = predict_step(x_ecef, P_ecef, h, model, q_extra_m2_s3, lift_to_drag)
     return x1, P1, np.where(n_left == 1.0, 0.0, remaining_s - h)
 
 
@@ -289,10 +299,10 @@ class ExtendedKalmanFilter:
 
     model: MotionModel
 
-    def predict(self, x_ecef: F64, P_ecef: F64, dt_s: F64,
-                q_extra_m2_s3: F64 | None = None) -> tuple[F64, F64]:
+    def predict(self, x_ecef: F64, P_ecef: F64, dt_s: F64, q_extra_m2_s3: F64 | None = None,
+                lift_to_drag: F64 | None = None) -> tuple[F64, F64]:
         """See :func:`predict`."""
-        return predict(x_ecef, P_ecef, dt_s, self.model, q_extra_m2_s3)
+        return predict(x_ecef, P_ecef, dt_s, self.model, q_extra_m2_s3, lift_to_drag)
 
     def update(self, x_ecef: F64, P_ecef: F64, z: F64, sigma: F64, r_sensor_ecef_m: F64,
                R_enu_from_ecef: F64) -> tuple[F64, F64, F64]:

@@ -117,7 +117,7 @@ def stack_tracks(parts: list[SensorTracks]) -> SensorTracks:
 
 
 def track_each_sensor(measurements: Measurements, t_grid_s: ArrayLike, config: TrackerConfig, earth: EarthModel,
-                      *, n_threats: int) -> SensorTracks:
+                      *, n_threats: int, lift_to_drag: ArrayLike | None = None) -> SensorTracks:
     """Each sensor's own track of each threat, from its own measurements only.
 
     All (sensor, threat) pairs go through the tracker in one batched call: the pair ``(i, j)`` is tracked
@@ -132,6 +132,8 @@ def track_each_sensor(measurements: Measurements, t_grid_s: ArrayLike, config: T
     config : TrackerConfig
     earth : EarthModel
     n_threats : int
+    lift_to_drag : array_like, shape (n_threats,), optional
+        Each threat's lift-to-drag bound (:func:`~bmdsim.tracking.tracker.track`); None: all ballistic.
 
     Returns
     -------
@@ -142,7 +144,8 @@ def track_each_sensor(measurements: Measurements, t_grid_s: ArrayLike, config: T
     relabelled = Measurements(t_s=measurements.t_s, threat=measurements.sensor * n + measurements.threat,
                               sensor=measurements.sensor, z=measurements.z, sigma=measurements.sigma,
                               snr_db=measurements.snr_db, sites=measurements.sites)
-    pic = track(relabelled, None, t_grid, config, earth, n_threats=s * n, impact_t_s=[])
+    ld = None if lift_to_drag is None else np.tile(np.asarray(lift_to_drag, dtype=float).reshape(n), s)
+    pic = track(relabelled, None, t_grid, config, earth, n_threats=s * n, impact_t_s=[], lift_to_drag=ld)
     exists = np.isfinite(pic.state_ecef[..., 0]).reshape(s, n * k)
     cov = pic.cov_ecef.reshape(s, n * k, 6, 6)
     index = tuple(np.flatnonzero(exists[i]).astype(np.int64) for i in range(s))

@@ -128,7 +128,8 @@ def ground_ellipse(cov_en_m2: F64) -> tuple[F64, F64, F64]:
 
 
 def predict_impact(x_ecef: F64, P_ecef: F64, t_s: F64, model: MotionModel, earth: EarthModel, *,
-                   max_step_s: float = 5.0, max_time_s: float = 3600.0) -> ImpactPrediction:
+                   max_step_s: float = 5.0, max_time_s: float = 3600.0,
+                   lift_to_drag: F64 | None = None) -> ImpactPrediction:
     """Predict where and when tracks hit the ground, with the error ellipse of the impact point.
 
     Parameters
@@ -147,6 +148,10 @@ def predict_impact(x_ecef: F64, P_ecef: F64, t_s: F64, model: MotionModel, earth
         Longest prediction step [s] (the model may ask for shorter ones).
     max_time_s : float
         Give up on rows that have not reached the ground after this long [s].
+    lift_to_drag : ndarray, shape (m,), optional
+        Each target's lift-to-drag bound: the model's lift noise is carried to the ground (the state is
+        still flown without lift, so the ellipse is centred on the ballistic fall; see
+        docs/methods/tracking.md). None: ballistic.
 
     Returns
     -------
@@ -166,12 +171,14 @@ def predict_impact(x_ecef: F64, P_ecef: F64, t_s: F64, model: MotionModel, earth
         idx = np.flatnonzero(active)
         x0, P0 = x[idx], P[idx]
         h = np.minimum(model.max_step_s(x0), max_step_s)
-        x1, P1 = predict_step(x0, P0, h, model)
+        ld = None if lift_to_drag is None else lift_to_drag[idx]
+        x1, P1 = predict_step(x0, P0, h, model, lift_to_drag=ld)
         crossed = ecef_to_geodetic(x1[:, :3], earth.ellipsoid)[2] < 0.0
         if crossed.any():
             c = idx[crossed]
             tau = _crossing_time(x0[crossed], h[crossed], model, earth)
-            x_f[c], P_f[c] = predict_step(x0[crossed], P0[crossed], tau, model)
+            x_f[c], P_f[c] = predict_step(x0[crossed], P0[crossed], tau, model,
+                                          lift_to_drag=None if ld is None else ld[crossed])
             t_impact[c] = t_s[c] + elapsed[c] + tau
             active[c] = False
         go = idx[~crossed]

@@ -20,12 +20,16 @@ What it does
 3. **Fusion and coasting.** After initiation every later measurement of the threat, from any allowed
    sensor, is processed in time order by a sequential EKF update; between measurements, and across
    gaps, the track is predicted only (coasting), so its covariance grows.
-4. **Manoeuvre noise.** The ballistic model has no thrust, so a track started on a boosting missile (or
+4. **Manoeuvre noise.** The ballistic model has no thrust and no lift, so a track started on a boosting missile (or
    one whose drag or manoeuvres exceed its model) would fall kilometres behind with a covariance that
    claims metres. Each track keeps the fading-memory sum of its NIS, ``s ← α s + NIS`` ([BLK01] sec.
    11.2, adjustable process noise level); when ``s`` exceeds its ``1 - maneuver_false_alarm`` quantile under a
    consistent filter the track's process noise gains ``maneuver_q_m2_s3``, until ``s`` falls back below
-   its median. Only the track's own innovations drive it: no truth, no phase flag.
+   its median. Only the track's own innovations drive it: no truth, no phase flag. A target known to
+   be able to lift (a quasi-ballistic threat class, ``track(..., lift_to_drag=...)``) carries in
+   addition, at every prediction, the Singer manoeuvre noise sized to its lift bound at the estimated
+   state (:mod:`bmdsim.tracking.dynamics`, [BLK01] sec. 8.2): that switch reacts only after the NIS has
+   grown, too late to keep the covariance honest through a pull-up.
 5. **Track picture.** The state and covariance are also predicted to every time of the output grid
    ``t_grid_s`` from the track's latest information (posterior of the measurements at or before it).
    Before initiation they are NaN; a track ends (NaN afterwards) at the first grid time after its
@@ -42,12 +46,14 @@ rounds, as many as the longest event list.
 References
 ----------
 .. [BLK01] Y. Bar-Shalom, X. R. Li and T. Kirubarajan, *Estimation with Applications to Tracking and
-   Navigation*, Wiley (2001), ch. 3 (least squares), sec. 5.4 (consistency), 11.2 (adjustable process
-   noise for manoeuvring targets).
+   Navigation*, Wiley (2001), ch. 3 (least squares), sec. 5.4 (consistency), 8.2 (Singer model),
+   11.2 (adjustable process noise for manoeuvring targets).
 .. [BP99] S. Blackman and R. Popoli, *Design and Analysis of Modern Tracking Systems*, Artech House (1999),
    on M-of-N track confirmation logic.
 .. [Zar09] P. Zarchan and H. Musoff, *Fundamentals of Kalman Filtering: A Practical Approach*, 3rd ed.,
    AIAA (2009), ch. 9 (initializing a ballistic-target filter from the first measurements).
+.. [Singer70] R. A. Singer, "Estimating optimal tracking filter performance for manned maneuvering
+   targets", IEEE Trans. Aerospace and Electronic Systems AES-6(4):473-483 (1970).
 """
 
 from __future__ import annotations
@@ -115,6 +121,13 @@ class TrackerConfig:
     maneuver_false_alarm : float
         Probability per update that a consistent, unmanoeuvring track switches on (sets the threshold;
         at 1e-6 a 1,000-update track has a 0.1% chance of one false switch).
+    lift_noise_corr_time_s : float
+        Time constant τ_L [s] of the Singer manoeuvre noise of targets given a lift bound
+        (:class:`~bmdsim.tracking.dynamics.BallisticModel`). The default 2 s, about one radar revisit,
+        is the value at which the 50-run NEES of a KN-23's pull-up is as honest as that of the same
+        missile on a ballistic arc (docs/methods/tracking.md). [Singer70]'s figures for aircraft (about
+        20 s for an evasive manoeuvre, 60 s for a lazy turn) give more noise and a more pessimistic
+        track (pull-up NEES 2.4 at 20 s against 3.4 at 2 s, 6 dof).
     record_updates : bool
         Keep the posterior state, covariance and NIS of every update in ``TrackPicture.updates``.
     """
@@ -134,6 +147,7 @@ class TrackerConfig:
     maneuver_q_m2_s3: float = 1e4
     maneuver_fading: float = 0.8
     maneuver_false_alarm: float = 1e-6
+    lift_noise_corr_time_s: float = 2.0
     record_updates: bool = False
 
     def __post_init__(self) -> None:
@@ -153,7 +167,8 @@ class TrackerConfig:
                   ("init_cov_inflation", "> 0", "", self.init_cov_inflation > 0),
                   ("maneuver_q_m2_s3", ">= 0", "m^2/s^3", self.maneuver_q_m2_s3 >= 0),
                   ("maneuver_fading", "in [0, 1)", "", 0 <= self.maneuver_fading < 1),
-                  ("maneuver_false_alarm", "in (0, 0.5)", "", 0 < self.maneuver_false_alarm < 0.5)]
+                  ("maneuver_false_alarm", "in (0, 0.5)", "", 0 < self.maneuver_false_alarm < 0.5),
+                  ("lift_noise_corr_time_s", ">= 0", "s", self.lift_noise_corr_time_s >= 0)]
         for name, bound, unit, ok in checks:
             if not ok:
                 raise ValueError(f"TrackerConfig.{name} must be {bound} {unit}, got {getattr(self, name)}")
@@ -169,7 +184,8 @@ class TrackerConfig:
                               beta_rel_sigma=self.beta_rel_sigma,
                               drag_noise_corr_time_s=self.drag_noise_corr_time_s,
                               drag_ceiling_m=self.drag_ceiling_m, substep_s=self.max_step_s,
-                              drag_step_fraction=self.drag_step_fraction)
+                              drag_step_fraction=self.drag_step_fraction,
+                              lift_noise_corr_time_s=self.lift_noise_corr_time_s)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -439,7 +455,7 @@ def _event_table(meas: Measurements, table: NDArray[np.int64], counts: NDArray[n
 
 def track(measurements: Measurements, sensors_allowed: ArrayLike | None, t_grid_s: ArrayLike,
           config: TrackerConfig, earth: EarthModel, *, n_threats: int | None = None,
-          impact_t_s: ArrayLike | None = None) -> TrackPicture:
+          impact_t_s: ArrayLike | None = None, lift_to_drag: ArrayLike | None = None) -> TrackPicture:
     """Track every threat with the measurements of a set of sensors.
 
     Parameters
@@ -457,6 +473,10 @@ def track(measurements: Measurements, sensors_allowed: ArrayLike | None, t_grid_
         Number of threats (default: the largest threat index + 1).
     impact_t_s : array_like, optional
         Grid times at which to predict impact points; None: every grid time; empty: none.
+    lift_to_drag : array_like, shape (n,), optional
+        Bound on each threat's lift-to-drag ratio, >= 0 (a threat class known to fly quasi-ballistic
+        arcs); positive entries add the lift manoeuvre noise to that threat's predictions and impact
+        ellipses (ballistic model only). None or zeros: every threat ballistic, results unchanged.
 
     Returns
     -------
@@ -475,12 +495,19 @@ def track(measurements: Measurements, sensors_allowed: ArrayLike | None, t_grid_
     n = int(measurements.threat.max(initial=-1)) + 1 if n_threats is None else int(n_threats)
     if meas.m and (meas.threat.min() < 0 or meas.threat.max() >= n):
         raise ValueError(f"track: threat indices must lie in [0, {n}) (n_threats), got {meas.threat.max()}")
+    ld = None
+    if lift_to_drag is not None:
+        ld = np.asarray(lift_to_drag, dtype=float).reshape(-1)
+        if ld.shape != (n,) or not np.all(ld >= 0.0):
+            raise ValueError(f"track: lift_to_drag must have shape ({n},), one bound >= 0 per threat, got "
+                             f"shape {ld.shape}, min {ld.min(initial=0.0)}")
+        ld = ld if np.any(ld > 0.0) else None
     model = config.motion(earth)
     table, counts = _row_table(meas.threat, n)
     init = _initiate(meas, table, config, model)
     events = _event_table(meas, table, counts, init, t_grid)
-    run = _run(meas, events, init, t_grid, ExtendedKalmanFilter(model), earth, config)
-    impact = _impacts(run[0], run[1], t_grid, impact_t_s, model, earth)
+    run = _run(meas, events, init, t_grid, ExtendedKalmanFilter(model), earth, config, ld)
+    impact = _impacts(run[0], run[1], t_grid, impact_t_s, model, earth, ld)
     updates = None
     if run[4] is not None:
         rows, x_u, P_u, nis, is_man = run[4]
@@ -523,11 +550,11 @@ class _Maneuver:
 
 
 def _run(meas: Measurements, ev: _Events, init: _Initiation, t_grid: F64, filt: Filter, earth: EarthModel,
-         config: TrackerConfig):
+         config: TrackerConfig, lift_to_drag: F64 | None = None):
     """The rounds: predict every live track to its next event, update it or record it on the grid."""
     if (jit_enabled() and not config.record_updates and isinstance(filt, ExtendedKalmanFilter)
             and isinstance(filt.model, BallisticModel)):
-        return _run_compiled(meas, ev, init, t_grid, filt.model, config)
+        return _run_compiled(meas, ev, init, t_grid, filt.model, config, lift_to_drag)
     n, k = init.t_s.shape[0], t_grid.size
     x, P, t = np.nan_to_num(init.x), np.nan_to_num(init.P), init.t_s.copy()
     xs, Ps = np.full((n, k, 6), np.nan), np.full((n, k, 6, 6), np.nan)
@@ -544,8 +571,11 @@ def _run(meas: Measurements, ev: _Events, init: _Initiation, t_grid: F64, filt: 
         if idx.size == 0:
             break
         te, code = ev.t_s[idx, e], ev.code[idx, e]
-        xi, Pi = filt.predict(x[idx], P[idx], te - t[idx],
-                              np.where(is_man[idx], man.q_m2_s3, 0.0) if man.q_m2_s3 > 0 else None)
+        q_man = np.where(is_man[idx], man.q_m2_s3, 0.0) if man.q_m2_s3 > 0 else None
+        if lift_to_drag is None:
+            xi, Pi = filt.predict(x[idx], P[idx], te - t[idx], q_man)
+        else:
+            xi, Pi = filt.predict(x[idx], P[idx], te - t[idx], q_man, lift_to_drag[idx])
         mm = code >= 0
         if mm.any():
             rows, ii = code[mm], idx[mm]
@@ -573,7 +603,7 @@ def _run(meas: Measurements, ev: _Events, init: _Initiation, t_grid: F64, filt: 
 
 
 def _run_compiled(meas: Measurements, ev: _Events, init: _Initiation, t_grid: F64, model: BallisticModel,
-                  config: TrackerConfig):
+                  config: TrackerConfig, lift_to_drag: F64 | None = None):
     """:func:`_run` by the compiled kernel (:func:`bmdsim.tracking._jit.run_tracks`): each threat through its
     own event list in one call; the same predictions and updates as the rounds, per row."""
     from bmdsim.tracking import _jit
@@ -587,12 +617,13 @@ def _run_compiled(meas: Measurements, ev: _Events, init: _Initiation, t_grid: F6
         c(np.nan_to_num(init.x)), c(np.nan_to_num(init.P)), c(init.t_s), np.isfinite(init.t_s), c(ev.t_s),
         c(ev.code), c(ev.count), t_last_meas, c(meas.z, dtype=float), c(meas.sigma, dtype=float), c(meas.sensor),
         c(meas.sites.r_ecef_m, dtype=float), c(meas.sites.R_enu_from_ecef, dtype=float), t_grid.size,
-        _jit.params_of(model), float(man.q_m2_s3), float(man.fading), float(man.enter), float(man.leave))
+        _jit.params_of(model), float(man.q_m2_s3), float(man.fading), float(man.enter), float(man.leave),
+        np.zeros(init.t_s.shape[0]) if lift_to_drag is None else c(lift_to_drag, dtype=float))
     return xs, Ps, n_upd, t_upd, None
 
 
 def _impacts(xs: F64, Ps: F64, t_grid: F64, impact_t_s: ArrayLike | None, model: MotionModel,
-             earth: EarthModel) -> ImpactPrediction | None:
+             earth: EarthModel, lift_to_drag: F64 | None = None) -> ImpactPrediction | None:
     """Impact predictions from the grid states at the requested grid times, leading shape (n, j)."""
     if impact_t_s is None:
         kk = np.arange(t_grid.size)
@@ -605,5 +636,7 @@ def _impacts(xs: F64, Ps: F64, t_grid: F64, impact_t_s: ArrayLike | None, model:
         return None
     n = xs.shape[0]
     t_pred = np.broadcast_to(t_grid[kk], (n, kk.size)).reshape(-1)
-    pred = predict_impact(xs[:, kk].reshape(-1, 6), Ps[:, kk].reshape(-1, 6, 6), t_pred, model, earth)
+    ld = None if lift_to_drag is None else np.repeat(lift_to_drag, kk.size)
+    pred = predict_impact(xs[:, kk].reshape(-1, 6), Ps[:, kk].reshape(-1, 6, 6), t_pred, model, earth,
+                          lift_to_drag=ld)
     return pred.reshape(n, kk.size)
