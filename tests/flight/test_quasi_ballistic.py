@@ -196,7 +196,7 @@ KN24_FLIGHTS = [
 
 
 def _kn24_flight(case):
-    _, lat_deg, lon_deg, az_deg, range_m, apogee_m, _ = case
+    _, lat_deg, lon_deg, az_deg, range_m, *_ = case
     launch = np.radians([[lat_deg], [lon_deg]])
     aim = surface_forward(launch[0], launch[1], np.radians([az_deg]), np.array([range_m]))
     return launch, aim
@@ -238,7 +238,7 @@ def test_kn24_reach_is_calibrated_on_the_410_km_flight():
     # flight 5% beyond the report is out of reach, so the calibration does not hide spare range.
     vehicle = threat_vehicle("kn-24")
     case = KN24_FLIGHTS[-1]
-    launch, aim = _kn24_flight(case[:4] + (430e3,) + case[5:])
+    launch, aim = _kn24_flight((*case[:4], 430e3, *case[5:]))
     with pytest.raises(UnreachableTargetError, match="quasi-ballistic reach"):
         target_missile(vehicle, *launch, *aim, profile="quasi-ballistic", earth=FULL)
     # The reason for the profile: the ballistic (minimum-energy) arc to the same point climbs to about 150 km,
