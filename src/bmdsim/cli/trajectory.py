@@ -33,7 +33,7 @@ IMPULSIVE_BETA_KG_M2 = 5000.0
               default="minimum-energy", show_default=True,
               help="Trajectory shape: minimum-energy (longest range for the energy), lofted (steeper, higher "
                    "apogee, shorter flight to the same point), depressed (flatter, lower apogee, less "
-                   "warning time) or quasi-ballistic (KN-23 class: 50-60 km apogee, then a pull-up and glide; "
+                   "warning time) or quasi-ballistic (KN-23 and KN-24: a 30-60 km apogee, then a pull-up and glide; "
                    "missiles with a quasi_ballistic catalog block).")
 @click.option("--burnout-angle", type=float, default=None, metavar="DEG",
               help="Burnout flight-path angle (inertial, from the local horizontal).")

@@ -158,7 +158,7 @@ class RaidEntry(_Model):
     t_launch_s: Seconds = 0.0
     spacing_s: Seconds = 0.0
     profile: Literal["minimum-energy", "lofted", "depressed", "quasi-ballistic"] = "minimum-energy"
-    """``quasi-ballistic`` (KN-23 class: low apogee, pull-up and glide) needs a missile whose catalog entry
+    """``quasi-ballistic`` (KN-23 and KN-24: low apogee, pull-up and glide) needs a missile whose catalog entry
     has a ``quasi_ballistic`` block."""
     wave: int | None = Field(default=None, ge=0, le=MAX_WAVE)
     decoys: int = Field(default=0, ge=0, le=100, description="decoys or debris objects in each threat complex")
