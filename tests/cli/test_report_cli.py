@@ -115,6 +115,12 @@ def test_progress_prints_plain_lines_with_counters_when_piped(monkeypatch):
     assert any("tracking (architecture 1/3: national)" in line for line in lines)
     assert any("battle (architecture 3/3: trilateral)" in line for line in lines)
     assert "variant 2/2 more: flight" in lines[-1] and "ETA" in lines[-1]
+    assert all(len(line) <= 80 for line in lines)
+    wide = io.StringIO()  # a long variant name: the log line continues, indented, within 80 columns
+    with RunProgress(1, 1, stream=wide) as show:
+        show.stage_callback(0, "tpy2-korea-terminal-and-more")("architecture 3/3: trilateral")
+    assert all(len(line) <= 80 for line in wide.getvalue().splitlines())
+    assert "trilateral" in wide.getvalue()
     quiet = io.StringIO()
     with RunProgress(1, 1, stream=quiet, quiet=True) as show:
         show.stage_callback(0, None)("flight")

@@ -7,7 +7,9 @@ has finished).
 
 from __future__ import annotations
 
+import re
 import sys
+import textwrap
 import time
 from collections.abc import Callable
 from typing import TextIO
@@ -66,7 +68,8 @@ class RunProgress:
             # plain lines for logs: the first of each variant, then at most one every PLAIN_EVERY_S
             if case != self._last_case or elapsed - self._last_print_s >= PLAIN_EVERY_S:
                 eta = self._eta(case)
-                print(f"[{elapsed:5.0f} s] {text}" + (f" ({eta})" if eta else ""), file=self.stream, flush=True)
+                line = f"[{elapsed:5.0f} s] {text}" + (f" ({eta})" if eta else "")
+                print(_fit(line), file=self.stream, flush=True)
                 self._last_print_s, self._last_case = elapsed, case
         self._last = text
 
@@ -90,3 +93,19 @@ class RunProgress:
 
     def case_finished(self) -> None:
         self.case_done_s.append(time.perf_counter() - self.t0)
+
+
+def _fit(line: str, width: int = 80, indent: int = 10) -> str:
+    """A log line within ``width`` columns: its parenthesized parts move whole to an indented next line."""
+    if len(line) <= width:
+        return line
+    out, cur = [], ""
+    for part in re.split(r" (?=\()", line):
+        if cur and len(cur) + 1 + len(part) > width:
+            out.append(cur)
+            cur = " " * indent + part
+        else:
+            cur = f"{cur} {part}" if cur else part
+    out.append(cur)
+    return "\n".join(textwrap.fill(x, width=width, subsequent_indent=" " * indent, break_long_words=False)
+                     if len(x) > width else x for x in out)
