@@ -148,3 +148,19 @@ def test_cli_sensitivity_bad_input_is_one_line(tmp_path):
                        timeout=120)
     assert r.returncode == 2
     assert r.stderr.strip().splitlines() == ["bmdsim: error: --compare: expected ARCH_A,ARCH_B, got 'national'"]
+
+
+def test_battery_reload_is_an_uncertain_input():
+    """A shooter on a reloading catalog battery type brings its reload time and reserve (in rounds, a whole
+    number that bisection keeps whole) with the catalog's low-high figures; a ship's battery brings none."""
+    from bmdsim.assessment.sensitivity import _midpoint, uncertain_inputs
+    from bmdsim.scenario.presets import preset_text
+
+    cfg, _ = parse_scenario(preset_text("northeast-asia-2024"), "p.yaml")
+    found = {i.path: i for i in uncertain_inputs(cfg)}
+    t = found["shooters.thaad-seongju.reload_time_s"]
+    assert (t.low, t.nominal, t.high) == (900.0, 1800.0, 3600.0)
+    r = found["shooters.thaad-seongju.reserve"]
+    assert r.integer and (r.low, r.nominal, r.high) == (0, 48, 48)  # 6 launchers x 8 rounds, 0-1 loads
+    assert not any(p.startswith("shooters.aegis") for p in found)
+    assert _midpoint(0, 48, True) == 24 and isinstance(_midpoint(0, 5, True), int)

@@ -59,6 +59,8 @@ class Input:
     low: float
     high: float
     source: str
+    integer: bool = False
+    """A whole-number input (a count of rounds): bisection tries whole numbers only."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -98,6 +100,7 @@ def uncertain_inputs(config: ScenarioConfig) -> list[Input]:
             found = [dataclasses.replace(i, nominal=pk, low=min(i.low, pk), high=max(i.high, pk))
                      if i.path.endswith(".single_shot_pk") else i for i in found]
         out += found
+    out += _reload_inputs(config)
     classes = dict.fromkeys(c for r in config.raids for c in rcs_class_of(r.missile))
     if config.rcs.model != "nominal":  # the aspect model computes the RCS from shapes, not these figures
         classes = {}
@@ -117,6 +120,32 @@ def uncertain_inputs(config: ScenarioConfig) -> list[Input]:
                          low=LATENCY_RANGE_S[0], high=LATENCY_RANGE_S[1], source="stated range"))
     out.append(Input(name="network reliability", path="network.reliability", nominal=config.network.reliability,
                      low=RELIABILITY_RANGE[0], high=RELIABILITY_RANGE[1], source="stated range"))
+    return out
+
+
+def _reload_inputs(config: ScenarioConfig) -> list[Input]:
+    """Reload time and reserve of each shooter whose catalog battery type reloads and that does not set them
+    itself: the battery type's low-high figures (launcher loads of the reserve, in rounds)."""
+    from bmdsim.scenario.interceptor_catalog import BatteryReload, battery_load, load_interceptor_catalog
+
+    catalog = load_interceptor_catalog()
+    out: list[Input] = []
+    for s in config.shooters:
+        if not s.enabled or s.battery is None:
+            continue
+        reload = BatteryReload.model_validate(catalog.batteries[s.battery]["reload"])
+        if not reload.reloadable:
+            continue
+        launchers, rounds = battery_load(s.battery, s.interceptor, catalog)
+        per_load = (s.launchers or launchers) * rounds
+        t, r = reload.time_per_launcher_s, reload.reserve_loads_per_launcher
+        if s.reload_time_s is None and t.low is not None and t.high is not None and t.low < t.high:
+            out.append(Input(name=f"{s.name} reload time [s]", path=f"shooters.{s.name}.reload_time_s",
+                             nominal=t.value, low=t.low, high=t.high, source=t.source))
+        if s.reserve is None and r.low is not None and r.high is not None and r.low < r.high:
+            out.append(Input(name=f"{s.name} reserve [rounds]", path=f"shooters.{s.name}.reserve",
+                             nominal=round(r.value * per_load), low=round(r.low * per_load),
+                             high=round(r.high * per_load), source=r.source, integer=True))
     return out
 
 
@@ -321,7 +350,7 @@ def _break_even(rows: list[dict], inputs: list[Input], d0: float, run_all, bisec
             break
         say(f"sensitivity: bisection {step + 1}/{bisections} on {len(brackets)} inputs")
         order = list(brackets)
-        mids = [(inputs[k].path, 0.5 * (brackets[k][0] + brackets[k][2])) for k in order]
+        mids = [(inputs[k].path, _midpoint(brackets[k][0], brackets[k][2], inputs[k].integer)) for k in order]
         for k, (_, x), res in zip(order, mids, run_all(mids), strict=True):
             d = score(res)
             br = brackets[k]
@@ -335,6 +364,11 @@ def _break_even(rows: list[dict], inputs: list[Input], d0: float, run_all, bisec
         frac = d_0 / (d_0 - d_1) if d_0 != d_1 else 0.5
         rows[k].update({"flips": True, "break_even": x0 + frac * (x1 - x0), "bracket": abs(x1 - x0),
                         "conclusion": "flips"})
+
+
+def _midpoint(a: float, b: float, integer: bool) -> float | int:
+    """The bisection point of a bracket (a whole number for a whole-number input)."""
+    return round(0.5 * (a + b)) if integer else 0.5 * (a + b)
 
 
 # ---------------------------------------------------------------- output ---------------------------------
