@@ -16,17 +16,9 @@ from bmdsim.flight import propagator as prop
 from bmdsim.flight.dynamics import derivative
 from bmdsim.flight.plan import plan_impulsive, plan_powered
 from bmdsim.flight.propagator import propagate
+from tests.jit_paths import both_paths as _both
 
 FULL = EarthModel()
-
-
-def _both(monkeypatch, fn):
-    monkeypatch.delenv("BMDSIM_NO_JIT", raising=False)
-    fast = fn()
-    monkeypatch.setenv("BMDSIM_NO_JIT", "1")
-    slow = fn()
-    monkeypatch.delenv("BMDSIM_NO_JIT")
-    return fast, slow
 
 
 def _powered(two_stage, earth=FULL):

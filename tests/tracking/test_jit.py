@@ -7,6 +7,7 @@ from bmdsim.earth.frames import enu_from_ecef_matrix, geodetic_to_ecef
 from bmdsim.earth.model import EarthModel
 from bmdsim.tracking import ekf
 from bmdsim.tracking.dynamics import BallisticModel
+from tests.jit_paths import both_paths as _both
 
 RNG = np.random.default_rng(7)
 
@@ -17,15 +18,6 @@ def _fresh_rng():
     the same worker (with pytest-xdist they vary run to run)."""
     global RNG
     RNG = np.random.default_rng(7)
-
-
-def _both(monkeypatch, fn):
-    monkeypatch.delenv("BMDSIM_NO_JIT", raising=False)
-    fast = fn()
-    monkeypatch.setenv("BMDSIM_NO_JIT", "1")
-    slow = fn()
-    monkeypatch.delenv("BMDSIM_NO_JIT")
-    return fast, slow
 
 
 def _states(m: int, alt_lo: float, alt_hi: float):

@@ -100,10 +100,8 @@ def _feasible(tr: Trajectories, site_lla: F64, cfg: InterceptorConfig, earth_ell
         geom = ((tr.phase == 1) & (alt >= cfg.min_alt_m) & (alt <= cfg.max_alt_m)
                 & (ground >= cfg.min_range_m) & (ground <= cfg.max_range_m) & (el > 0.0))
     tof = np.full(alt.shape, np.inf)
-    if geom.any() and cfg.flyout == "arc":  # boost-plus-coast: by ground range and height above the launcher
-        tof[geom] = cfg.arc.time_of_flight_s(ground[geom], alt[geom] - site_lla[2])
-    elif geom.any():
-        tof[geom] = cfg.time_of_flight_s(slant[geom], el[geom])
+    if geom.any():
+        tof[geom] = cfg.flight_time_to_s(ground[geom], alt[geom] - site_lla[2], slant[geom], el[geom])
     t_launch = tr.t_s[None, :] - tof
     return geom & np.isfinite(tof), t_launch
 

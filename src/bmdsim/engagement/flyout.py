@@ -137,6 +137,15 @@ class InterceptorConfig:
 
         return arc_table(self)
 
+    def flight_time_to_s(self, ground_range_m: ArrayLike, height_m: ArrayLike, slant_range_m: ArrayLike,
+                         elevation_rad: ArrayLike) -> F64:
+        """Time of flight [s] to points given both ways, read on this interceptor's own model (``flyout``):
+        the arc by ground range and height above the launcher, the line by slant range and elevation; inf
+        where it cannot get there."""
+        if self.flyout == "arc":
+            return self.arc.time_of_flight_s(ground_range_m, height_m)
+        return self.time_of_flight_s(slant_range_m, elevation_rad)
+
     def time_of_flight_s(self, slant_range_m: ArrayLike, elevation_rad: ArrayLike) -> F64:
         """Time of flight from launch to a point at this slant range and launcher elevation [s].
 

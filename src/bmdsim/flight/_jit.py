@@ -90,34 +90,14 @@ def dp54_step(tau0, y0, h, f0, thrust, mdot, m0, t0, cda, mode, u_h, u_up, pitch
     err_norm = np.empty(m)
     k = np.empty((7, 6))
     yi = np.empty(6)
+    row = np.empty(6)
     for i in range(m):
-        hi = h[i]
+        err_norm[i] = _one_step(i, tau0[i], y0[i], h[i], f0[i], thrust, mdot, m0, t0, cda, mode, u_h, u_up,
+                                pitch_end, t_vert, t_pitch, ld, gg, vd, ep, c, a_tab, b5, e_tab, atol, rtol, k,
+                                yi, row)
         for d in range(6):
-            k[0, d] = f0[i, d]
-        for s in range(1, 7):
-            for d in range(6):
-                acc = 0.0
-                for j in range(s):
-                    if a_tab[s, j] != 0.0:
-                        acc += a_tab[s, j] * k[j, d]
-                yi[d] = y0[i, d] + hi * acc
-            _derivative(tau0[i] + c[s] * hi, yi, i, thrust, mdot, m0, t0, cda, mode, u_h, u_up, pitch_end,
-                        t_vert, t_pitch, ld, gg, vd, ep, k[s])
-        sq = 0.0
-        for d in range(6):
-            acc = 0.0
-            er = 0.0
-            for j in range(7):
-                if b5[j] != 0.0:
-                    acc += b5[j] * k[j, d]
-                if e_tab[j] != 0.0:
-                    er += e_tab[j] * k[j, d]
-            y1[i, d] = y0[i, d] + hi * acc
-            scale = atol[d] + rtol * max(abs(y0[i, d]), abs(y1[i, d]))
-            q = hi * er / scale
-            sq += q * q
+            y1[i, d] = row[d]
             k7[i, d] = k[6, d]
-        err_norm[i] = math.sqrt(sq / 6.0)
     return y1, k7, err_norm
 
 
